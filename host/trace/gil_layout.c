@@ -1,0 +1,45 @@
+/* The GIL layout probe: compiled with Py_BUILD_CORE against the internal headers of the exact
+   CPython gilhost links, so the offsets are the compiler's, not guesses (architecture.md). */
+#include "trace/gil_layout.h"
+
+#include <Python.h>
+#include <stddef.h>
+
+#include "internal/pycore_gil.h"
+#include "internal/pycore_interp.h"
+
+#if PY_VERSION_HEX < 0x030C0000 || PY_VERSION_HEX >= 0x030D0000
+#error "gilhost's GIL layout probe is written for CPython 3.12 (interp->ceval.gil)"
+#endif
+
+typedef struct _gil_runtime_state gil_t;
+
+int gilhost_read_gil_layout(void* interp_ptr, gilhost_gil_layout* out) {
+  PyInterpreterState* interp = (PyInterpreterState*)interp_ptr;
+  gil_t* gil = interp->ceval.gil;
+  if (gil == NULL) return -1;
+  out->gil = gil;
+  out->size = sizeof(gil_t);
+  out->mutex = &gil->mutex;
+  out->cond = &gil->cond;
+  out->switch_mutex = &gil->switch_mutex;
+  out->switch_cond = &gil->switch_cond;
+  out->interval = &gil->interval;
+  out->switch_number = &gil->switch_number;
+  /* _Py_atomic_int / _Py_atomic_address wrap one int / uintptr_t as their first member. */
+  out->locked = (const int*)&gil->locked._value;
+  out->last_holder = (const void* const*)&gil->last_holder._value;
+  out->gil_drop_request = (const int*)&interp->ceval.gil_drop_request._value;
+  out->own_gil = interp->ceval.own_gil;
+  out->offset_mutex = offsetof(gil_t, mutex);
+  out->offset_cond = offsetof(gil_t, cond);
+  out->offset_switch_mutex = offsetof(gil_t, switch_mutex);
+  out->offset_switch_cond = offsetof(gil_t, switch_cond);
+  out->offset_interval = offsetof(gil_t, interval);
+  out->offset_switch_number = offsetof(gil_t, switch_number);
+  out->offset_locked = offsetof(gil_t, locked);
+  out->offset_last_holder = offsetof(gil_t, last_holder);
+  return 0;
+}
+
+unsigned long gilhost_layout_compiled_hexversion(void) { return PY_VERSION_HEX; }

@@ -1,0 +1,43 @@
+/* Where one interpreter's GIL lives: addresses read from CPython's internal structs. */
+#ifndef GILHOST_TRACE_GIL_LAYOUT_H
+#define GILHOST_TRACE_GIL_LAYOUT_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Filled by gilhost_gil_layout() from `struct _gil_runtime_state` (pycore_gil.h). Pointers into
+   the live struct: the tracer compares pthread call arguments with them and reads the fields
+   while gil->mutex is held. */
+typedef struct gilhost_gil_layout {
+  void* gil;                    /* the struct itself */
+  size_t size;                  /* sizeof(struct _gil_runtime_state) */
+  void* mutex;                  /* gil->mutex: protects interval/last_holder/locked/switch_number */
+  void* cond;                   /* gil->cond: signalled when the GIL is released */
+  void* switch_mutex;           /* gil->switch_mutex (FORCE_SWITCHING) */
+  void* switch_cond;            /* gil->switch_cond: the releaser waits for the next holder */
+  const unsigned long* interval;       /* microseconds */
+  const unsigned long* switch_number;  /* changes of holding thread state */
+  const int* locked;                   /* 1 held, 0 free, -1 not created */
+  const void* const* last_holder;      /* PyThreadState* that last held it */
+  const int* gil_drop_request;         /* interp->ceval.gil_drop_request (3.12: per interpreter) */
+  int own_gil;                         /* interp->ceval.own_gil */
+  size_t offset_mutex, offset_cond, offset_switch_mutex, offset_switch_cond;
+  size_t offset_interval, offset_switch_number, offset_locked, offset_last_holder;
+} gilhost_gil_layout;
+
+/* Fills `out` for the interpreter `interp` (a PyInterpreterState*). Returns 0, or -1 when the
+   interpreter has no GIL yet. Needs no GIL: it only computes addresses. */
+int gilhost_read_gil_layout(void* interp, gilhost_gil_layout* out);
+
+/* The running CPython's PY_VERSION_HEX and the one the layout was compiled against: they must
+   agree, since the struct offsets are only valid for the headers they came from. */
+unsigned long gilhost_layout_compiled_hexversion(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,180 @@
+// The pthread interposers: libpython's calls bind here (the executable is linked with -rdynamic),
+// each forwards to glibc after one compare, and the GIL's own calls become events.
+//
+// What each call means in CPython 3.12's Python/ceval_gil.c (take_gil / drop_gil):
+//   lock(&gil->mutex), thread not holding the GIL   -> request (take_gil starts)
+//   timedwait(&gil->cond) == ETIMEDOUT, still locked, switch_number unchanged -> drop request
+//   lock(&gil->switch_mutex) inside gil->mutex      -> acquire (locked = 1 follows)
+//   signal(&gil->cond)                              -> release (locked = 0 was just stored)
+//   lock(&gil->switch_mutex) outside gil->mutex     -> the release was forced (FORCE_SWITCHING)
+//   wait(&gil->switch_cond)                         -> the releaser waits for the next holder
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "trace/tracer.hpp"
+
+namespace gilhost::trace {
+namespace {
+
+using MutexFn = int (*)(pthread_mutex_t*);
+using SignalFn = int (*)(pthread_cond_t*);
+using WaitFn = int (*)(pthread_cond_t*, pthread_mutex_t*);
+using TimedWaitFn = int (*)(pthread_cond_t*, pthread_mutex_t*, const struct timespec*);
+
+// glibc exports pthread_cond_* twice (GLIBC_2.2.5 compat and GLIBC_2.3.2); libpython binds the
+// 2.3.2 ones, so they are looked up by version. The mutex functions have one version.
+void* resolve(const char* name, const char* version) {
+  void* f = version ? dlvsym(RTLD_NEXT, name, version) : dlsym(RTLD_NEXT, name);
+  if (f == nullptr) {
+    std::fprintf(stderr, "gilhost: cannot resolve %s: %s\n", name, dlerror());
+    std::abort();
+  }
+  return f;
+}
+
+// Each pointer starts at a resolver that installs the real function on first use, so the
+// interposers work even when called before any constructor ran, with no branch afterwards.
+int lock_first(pthread_mutex_t* m);
+int unlock_first(pthread_mutex_t* m);
+int signal_first(pthread_cond_t* c);
+int wait_first(pthread_cond_t* c, pthread_mutex_t* m);
+int timedwait_first(pthread_cond_t* c, pthread_mutex_t* m, const struct timespec* t);
+
+MutexFn real_lock = lock_first;
+MutexFn real_unlock = unlock_first;
+SignalFn real_signal = signal_first;
+WaitFn real_wait = wait_first;
+TimedWaitFn real_timedwait = timedwait_first;
+
+int lock_first(pthread_mutex_t* m) {
+  real_lock = reinterpret_cast<MutexFn>(resolve("pthread_mutex_lock", nullptr));
+  return real_lock(m);
+}
+int unlock_first(pthread_mutex_t* m) {
+  real_unlock = reinterpret_cast<MutexFn>(resolve("pthread_mutex_unlock", nullptr));
+  return real_unlock(m);
+}
+int signal_first(pthread_cond_t* c) {
+  real_signal = reinterpret_cast<SignalFn>(resolve("pthread_cond_signal", "GLIBC_2.3.2"));
+  return real_signal(c);
+}
+int wait_first(pthread_cond_t* c, pthread_mutex_t* m) {
+  real_wait = reinterpret_cast<WaitFn>(resolve("pthread_cond_wait", "GLIBC_2.3.2"));
+  return real_wait(c, m);
+}
+int timedwait_first(pthread_cond_t* c, pthread_mutex_t* m, const struct timespec* t) {
+  real_timedwait =
+      reinterpret_cast<TimedWaitFn>(resolve("pthread_cond_timedwait", "GLIBC_2.3.2"));
+  return real_timedwait(c, m, t);
+}
+
+// Finds the GIL whose member `field` is `p`; -1 if none.
+template <void* GilAddrs::*field>
+inline int gil_with(const void* p) {
+  for (int i = 0; i < g_gil_count; ++i) {
+    if (g_gils[i].*field == p) return i;
+  }
+  return -1;
+}
+
+std::uint32_t low32(const unsigned long* p) {
+  return std::uint32_t(__atomic_load_n(p, __ATOMIC_RELAXED));
+}
+
+__attribute__((noinline)) int traced_lock(pthread_mutex_t* m) {
+  if (int g = gil_with<&GilAddrs::mutex>(m); g >= 0) {
+    const std::uint64_t bit = 1ull << g;
+    if (!(t_trace.holds & bit)) emit(EventKind::kRequest, g, 0);
+    int r = real_lock(m);
+    t_trace.in_mutex |= bit;
+    return r;
+  }
+  if (int g = gil_with<&GilAddrs::switch_mutex>(m); g >= 0) {
+    const std::uint64_t bit = 1ull << g;
+    int r = real_lock(m);
+    if (t_trace.in_mutex & bit) {
+      t_trace.holds |= bit;
+      emit(EventKind::kAcquire, g, low32(g_gils[g].switch_number));
+    } else {
+      emit(EventKind::kForced, g, 0);
+    }
+    return r;
+  }
+  return real_lock(m);
+}
+
+__attribute__((noinline)) int traced_unlock(pthread_mutex_t* m) {
+  if (int g = gil_with<&GilAddrs::mutex>(m); g >= 0) t_trace.in_mutex &= ~(1ull << g);
+  return real_unlock(m);
+}
+
+__attribute__((noinline)) int traced_signal(pthread_cond_t* c) {
+  if (int g = gil_with<&GilAddrs::cond>(c); g >= 0) {
+    t_trace.holds &= ~(1ull << g);
+    emit(EventKind::kRelease, g, low32(g_gils[g].switch_number));
+  }
+  return real_signal(c);
+}
+
+__attribute__((noinline)) int traced_wait(pthread_cond_t* c, pthread_mutex_t* m) {
+  int g = gil_with<&GilAddrs::switch_cond>(c);
+  if (g < 0) return real_wait(c, m);
+  emit(EventKind::kHandoffBegin, g, 0);
+  int r = real_wait(c, m);
+  emit(EventKind::kHandoffEnd, g, 0);
+  return r;
+}
+
+__attribute__((noinline)) int traced_timedwait(pthread_cond_t* c, pthread_mutex_t* m,
+                                               const struct timespec* t) {
+  int g = gil_with<&GilAddrs::cond>(c);
+  if (g < 0) return real_timedwait(c, m, t);
+  // gil->mutex is held before and after the wait, so these reads are consistent; the test is
+  // take_gil's own: timed out, still locked, nobody switched meanwhile.
+  const GilAddrs& a = g_gils[g];
+  unsigned long before = __atomic_load_n(a.switch_number, __ATOMIC_RELAXED);
+  int r = real_timedwait(c, m, t);
+  if (r == ETIMEDOUT && __atomic_load_n(a.locked, __ATOMIC_RELAXED) == 1 &&
+      __atomic_load_n(a.switch_number, __ATOMIC_RELAXED) == before) {
+    emit(EventKind::kDropRequest, g, std::uint32_t(before));
+  }
+  return r;
+}
+
+}  // namespace
+}  // namespace gilhost::trace
+
+using namespace gilhost::trace;
+
+extern "C" {
+
+int pthread_mutex_lock(pthread_mutex_t* m) noexcept {
+  if (__builtin_expect(!is_gil_candidate(m), 1)) return real_lock(m);
+  return traced_lock(m);
+}
+
+int pthread_mutex_unlock(pthread_mutex_t* m) noexcept {
+  if (__builtin_expect(!is_gil_candidate(m), 1)) return real_unlock(m);
+  return traced_unlock(m);
+}
+
+int pthread_cond_signal(pthread_cond_t* c) noexcept {
+  if (__builtin_expect(!is_gil_candidate(c), 1)) return real_signal(c);
+  return traced_signal(c);
+}
+
+int pthread_cond_wait(pthread_cond_t* c, pthread_mutex_t* m) {
+  if (__builtin_expect(!is_gil_candidate(c), 1)) return real_wait(c, m);
+  return traced_wait(c, m);
+}
+
+int pthread_cond_timedwait(pthread_cond_t* c, pthread_mutex_t* m, const struct timespec* t) {
+  if (__builtin_expect(!is_gil_candidate(c), 1)) return real_timedwait(c, m, t);
+  return traced_timedwait(c, m, t);
+}
+
+}  // extern "C"

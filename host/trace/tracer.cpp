@@ -1,0 +1,259 @@
+// The tracer's slow paths: slot claiming, GIL registration, the collector thread, recordings.
+#include "trace/tracer.hpp"
+
+#include <pthread.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+namespace gilhost::trace {
+
+std::uintptr_t g_lo = 0;
+std::uintptr_t g_span = 0;
+GilAddrs g_gils[kMaxGils];
+int g_gil_count = 0;
+thread_local ThreadTrace t_trace;
+
+namespace {
+
+constexpr std::size_t kMaxSlots = 4096;
+
+// One OS thread's events. `ring` is written by that thread only; `drained` and `lost_seen`
+// belong to whoever holds g.drain_mu; `info` is guarded by g.info_mu.
+struct Slot {
+  std::unique_ptr<Ring> ring;
+  std::atomic<bool> ready{false};
+  ThreadInfo info;
+  std::vector<Event> drained;
+  std::uint64_t lost_seen = 0;
+};
+
+struct State {
+  std::size_t ring_capacity = 1 << 18;
+  std::unique_ptr<Slot[]> slots;
+  std::atomic<std::size_t> next_slot{0};
+  std::atomic<std::uint64_t> unslotted_lost{0};
+  std::atomic<bool> armed{false};
+  std::mutex drain_mu;
+  std::mutex info_mu;
+  std::mutex label_mu;
+  std::vector<std::string> labels;
+  std::vector<std::string> kernels;
+  std::thread collector;
+  std::mutex stop_mu;
+  std::condition_variable stop_cv;
+  bool stop = false;
+};
+State g;
+
+std::size_t slot_count() {
+  return std::min(g.next_slot.load(std::memory_order_acquire), kMaxSlots);
+}
+
+void drain_all_locked() {
+  for (std::size_t i = 0, n = slot_count(); i < n; ++i) {
+    Slot& s = g.slots[i];
+    if (s.ready.load(std::memory_order_acquire)) s.ring->drain_into(s.drained);
+  }
+}
+
+void collector_loop() {
+  std::unique_lock lock(g.stop_mu);
+  while (!g.stop) {
+    // 10 ms keeps a 2^18-event ring from filling below ~26 M events/s per thread.
+    g.stop_cv.wait_for(lock, std::chrono::milliseconds(10));
+    std::lock_guard drain(g.drain_mu);
+    drain_all_locked();
+  }
+}
+
+std::uint32_t intern(std::vector<std::string>& table, std::string_view s) {
+  std::lock_guard lock(g.label_mu);
+  auto it = std::find(table.begin(), table.end(), s);
+  if (it != table.end()) return std::uint32_t(it - table.begin());
+  table.emplace_back(s);
+  return std::uint32_t(table.size() - 1);
+}
+
+Slot* slot_of_current_thread() {
+  if (t_trace.ring == nullptr && claim_ring() == nullptr) return nullptr;
+  for (std::size_t i = 0, n = slot_count(); i < n; ++i) {
+    if (g.slots[i].ring.get() == t_trace.ring) return &g.slots[i];
+  }
+  return nullptr;
+}
+
+void recompute_bounds() {
+  std::uintptr_t lo = ~std::uintptr_t(0), hi = 0;
+  for (int i = 0; i < g_gil_count; ++i) {
+    for (void* p : {g_gils[i].mutex, g_gils[i].cond, g_gils[i].switch_mutex,
+                    g_gils[i].switch_cond}) {
+      lo = std::min(lo, std::uintptr_t(p));
+      hi = std::max(hi, std::uintptr_t(p) + 1);
+    }
+  }
+  __atomic_store_n(&g_lo, lo, __ATOMIC_RELAXED);
+  if (g.armed.load()) __atomic_store_n(&g_span, hi - lo, __ATOMIC_RELEASE);
+}
+
+}  // namespace
+
+Ring* claim_ring() {
+  if (t_trace.dead || !g.slots) return nullptr;
+  std::size_t idx = g.next_slot.fetch_add(1, std::memory_order_acq_rel);
+  if (idx >= kMaxSlots) {
+    t_trace.dead = true;  // no slot for this thread: its events are counted, not recorded
+    g.unslotted_lost.fetch_add(1, std::memory_order_relaxed);
+    return nullptr;
+  }
+  Slot& s = g.slots[idx];
+  s.ring = std::make_unique<Ring>(g.ring_capacity);
+  {
+    std::lock_guard lock(g.info_mu);
+    s.info.tid = int(syscall(SYS_gettid));
+    char name[16] = {};
+    prctl(PR_GET_NAME, name, 0, 0, 0);
+    s.info.os_name = name;
+  }
+  s.ready.store(true, std::memory_order_release);
+  t_trace.ring = s.ring.get();
+  return t_trace.ring;
+}
+
+bool armed() { return g.armed.load(std::memory_order_relaxed); }
+
+void Tracer::init(std::size_t ring_capacity_events) {
+  std::size_t cap = 1024;
+  while (cap < ring_capacity_events) cap <<= 1;
+  g.ring_capacity = cap;
+  g.slots = std::make_unique<Slot[]>(kMaxSlots);
+  Clock::init();
+  // A forked child has one thread and no collector: it must not record into copied rings.
+  pthread_atfork(nullptr, nullptr, [] {
+    __atomic_store_n(&g_span, 0, __ATOMIC_RELAXED);
+    g.armed.store(false);
+    t_trace.dead = true;
+    new (&g.collector) std::thread();  // the parent's thread object does not exist here
+  });
+}
+
+int Tracer::register_gil(const gilhost_gil_layout& l) {
+  if (g_gil_count >= kMaxGils) return -1;
+  int idx = g_gil_count;
+  g_gils[idx] = GilAddrs{l.mutex, l.cond, l.switch_mutex, l.switch_cond, l.switch_number,
+                         l.locked};
+  g_gil_count = idx + 1;
+  recompute_bounds();
+  return idx;
+}
+
+void Tracer::arm(int holder_gil) {
+  t_trace.holds |= 1ull << holder_gil;
+  t_trace.in_mutex = 0;
+  g.armed.store(true);
+  {
+    std::lock_guard lock(g.stop_mu);
+    g.stop = false;
+  }
+  g.collector = std::thread(collector_loop);
+  recompute_bounds();
+}
+
+void Tracer::disarm() {
+  if (!g.armed.exchange(false)) return;
+  __atomic_store_n(&g_span, 0, __ATOMIC_RELEASE);
+  {
+    std::lock_guard lock(g.stop_mu);
+    g.stop = true;
+  }
+  g.stop_cv.notify_all();
+  if (g.collector.joinable()) g.collector.join();
+}
+
+Recording Tracer::snapshot(std::uint64_t begin_ticks, std::uint64_t end_ticks, bool consume) {
+  Recording rec;
+  std::lock_guard drain(g.drain_mu);
+  drain_all_locked();
+  const Clock clock = Clock::current();
+  std::lock_guard info(g.info_mu);
+  for (std::size_t i = 0, n = slot_count(); i < n; ++i) {
+    Slot& s = g.slots[i];
+    if (!s.ready.load(std::memory_order_acquire)) continue;
+    auto last = std::upper_bound(s.drained.begin(), s.drained.end(), end_ticks,
+                                 [](std::uint64_t t, const Event& e) { return t < e.ts_ns; });
+    std::uint64_t lost_now = s.ring->lost();
+    std::uint64_t lost = lost_now - s.lost_seen;
+    if (last != s.drained.begin() || lost) {
+      ThreadEvents te{s.info, {s.drained.begin(), last}, lost};
+      for (Event& e : te.events) e.ts_ns = clock.to_ns(e.ts_ns);
+      rec.lost_total += lost;
+      rec.threads.push_back(std::move(te));
+    }
+    if (consume) {
+      s.drained.erase(s.drained.begin(), last);
+      s.lost_seen = lost_now;
+    }
+  }
+  rec.lost_total += g.unslotted_lost.load();
+  rec.window_begin_ns = clock.to_ns(begin_ticks);
+  rec.window_end_ns = clock.to_ns(end_ticks);
+  std::lock_guard labels(g.label_mu);
+  rec.labels = g.labels;
+  rec.kernels = g.kernels;
+  return rec;
+}
+
+std::uint32_t Tracer::intern_label(std::string_view label) { return intern(g.labels, label); }
+std::uint32_t Tracer::intern_kernel(std::string_view name) { return intern(g.kernels, name); }
+
+void Tracer::set_worker(std::string_view role, std::string_view worker) {
+  Slot* s = slot_of_current_thread();
+  if (s == nullptr) return;
+  std::lock_guard lock(g.info_mu);
+  s->info.role = role;
+  s->info.worker = worker;
+}
+
+void Tracer::set_python_name(std::string_view name) {
+  Slot* s = slot_of_current_thread();
+  if (s == nullptr) return;
+  std::lock_guard lock(g.info_mu);
+  s->info.python_name = name;
+}
+
+void Tracer::set_python_name_of(int tid, std::string_view name) {
+  std::lock_guard lock(g.info_mu);
+  for (std::size_t i = slot_count(); i-- > 0;) {
+    Slot& s = g.slots[i];
+    if (s.ready.load(std::memory_order_acquire) && s.info.tid == tid) {
+      s.info.python_name = name;
+      return;
+    }
+  }
+}
+
+TracerStatus Tracer::status() {
+  TracerStatus st;
+  st.armed = armed();
+  st.gils = g_gil_count;
+  st.ring_capacity = g.ring_capacity;
+  std::lock_guard drain(g.drain_mu);
+  for (std::size_t i = 0, n = slot_count(); i < n; ++i) {
+    Slot& s = g.slots[i];
+    if (!s.ready.load(std::memory_order_acquire)) continue;
+    ++st.threads;
+    st.events += s.drained.size();
+    st.lost += s.ring->lost();
+  }
+  st.lost += g.unslotted_lost.load();
+  return st;
+}
+
+}  // namespace gilhost::trace

@@ -1,0 +1,102 @@
+// The GIL tracer: registered GILs, per-thread event rings, the collector, and recordings.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "trace/clock.hpp"
+#include "trace/event.hpp"
+#include "trace/gil_layout.h"
+#include "trace/ring.hpp"
+
+namespace gilhost::trace {
+
+inline constexpr int kMaxGils = 32;
+
+// What the interposers compare against. Written only while the tracer is disarmed or while the
+// registering thread holds every GIL involved, read without locks on every pthread call.
+struct GilAddrs {
+  void* mutex = nullptr;
+  void* cond = nullptr;
+  void* switch_mutex = nullptr;
+  void* switch_cond = nullptr;
+  const unsigned long* switch_number = nullptr;
+  const int* locked = nullptr;
+};
+
+// Hot-path state, defined in tracer.cpp. `g_lo`/`g_span` bound every registered GIL struct;
+// span 0 means disarmed, so "is this a GIL object?" is a single unsigned compare.
+extern std::uintptr_t g_lo;
+extern std::uintptr_t g_span;
+extern GilAddrs g_gils[kMaxGils];
+extern int g_gil_count;
+
+inline bool is_gil_candidate(const void* p) {
+  return std::uintptr_t(p) - __atomic_load_n(&g_lo, __ATOMIC_RELAXED) <
+         __atomic_load_n(&g_span, __ATOMIC_RELAXED);
+}
+
+// Per-thread tracer state: trivially destructible, so access from the interposers is a plain
+// TLS load with no guard.
+struct ThreadTrace {
+  Ring* ring;
+  std::uint64_t in_mutex;  // bit g: this thread holds g_gils[g].mutex
+  std::uint64_t holds;     // bit g: this thread holds GIL g
+  unsigned long switch_number_before_wait;
+  bool dead;               // the thread is exiting: events from here on are counted as lost
+};
+extern thread_local ThreadTrace t_trace;
+
+Ring* claim_ring();  // slow path: first event of a thread
+
+inline void emit(EventKind kind, int gil, std::uint32_t aux) {
+  Ring* r = t_trace.ring;
+  if (__builtin_expect(r == nullptr, 0)) {
+    r = claim_ring();
+    if (r == nullptr) return;
+  }
+  r->push(Event{now_ticks(), kind, std::uint8_t(gil), 0, aux});
+}
+
+// Host-side events (worker calls, native sections, marks): recorded only while armed.
+bool armed();
+inline void emit_host(EventKind kind, std::uint32_t aux) {
+  if (armed()) emit(kind, 0, aux);
+}
+
+struct TracerStatus {
+  bool armed = false;
+  int gils = 0;
+  int threads = 0;
+  std::uint64_t events = 0;
+  std::uint64_t lost = 0;
+  std::size_t ring_capacity = 0;
+};
+
+// The process-wide tracer. Life cycle: init() once at start-up (before any thread exists),
+// register_gil() + arm() with the GIL held and no waiter, snapshot() per measured window,
+// disarm() before Py_FinalizeEx.
+class Tracer {
+ public:
+  static void init(std::size_t ring_capacity_events);
+  // Returns the GIL's index, or -1 when the table is full.
+  static int register_gil(const gilhost_gil_layout& layout);
+  // Marks the calling thread as the holder of GIL `gil` (it must hold it) and starts tracing.
+  static void arm(int holder_gil);
+  static void disarm();
+  // Events recorded in [begin, end] (ticks) plus the state before it; events before `end` are
+  // discarded afterwards when `consume` is set, so repeated runs do not grow memory.
+  static Recording snapshot(std::uint64_t begin_ticks, std::uint64_t end_ticks, bool consume);
+  static std::uint32_t intern_label(std::string_view label);
+  static std::uint32_t intern_kernel(std::string_view name);
+  // Identity of the calling thread as reports should show it.
+  static void set_worker(std::string_view role, std::string_view worker);
+  static void set_python_name(std::string_view name);
+  static void set_python_name_of(int tid, std::string_view name);
+  static TracerStatus status();
+  static const GilAddrs& gil(int index) { return g_gils[index]; }
+};
+
+}  // namespace gilhost::trace
