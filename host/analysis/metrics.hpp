@@ -1,0 +1,95 @@
+// GIL metrics computed from a Recording: the numbers gilhost exists to report (docs/metrics.md).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "trace/event.hpp"
+
+namespace gilhost::analysis {
+
+// Order statistics of a set of durations, in nanoseconds. Percentiles use the nearest-rank
+// definition (docs/metrics.md): p = the smallest sample with at least q% of samples <= it.
+struct Distribution {
+  std::uint64_t count = 0;
+  std::uint64_t total_ns = 0;
+  std::uint64_t p50_ns = 0;
+  std::uint64_t p90_ns = 0;
+  std::uint64_t p99_ns = 0;
+  std::uint64_t max_ns = 0;
+  double mean_ns() const { return count ? double(total_ns) / double(count) : 0.0; }
+};
+
+Distribution distribution_of(std::vector<std::uint64_t> samples);  // takes a copy to sort
+
+// GIL figures of one thread (or one role: the union of its threads' samples).
+struct GilStats {
+  // Distributions hold complete samples only: both events observed and inside the window.
+  Distribution hold;  // acquire -> release of this thread
+  Distribution wait;  // request -> acquire of this thread
+  std::uint64_t releases = 0;
+  std::uint64_t forced_releases = 0;  // releases followed by kForced
+  std::uint64_t drop_requests = 0;    // drop requests this thread made while waiting
+  std::uint64_t handoff_waits = 0;    // kHandoffBegin count (releaser blocked on switch_cond)
+  Distribution handoff_wait;          // kHandoffBegin -> kHandoffEnd
+  std::uint64_t native_sections = 0;  // kNativeBegin count
+  std::uint64_t native_ns = 0;        // total time in GIL-released native sections
+  double held_fraction = 0;           // hold time clipped to the window / window (includes the
+                                      // holds cut by the window edges, unlike `hold`)
+};
+
+struct ThreadMetrics {
+  trace::ThreadInfo info;
+  GilStats gil;
+  std::uint64_t lost = 0;
+};
+
+// Figures of the whole GIL over the window.
+struct GilSummary {
+  std::uint64_t window_ns = 0;
+  std::uint64_t held_ns = 0;  // union of hold intervals inside the window
+  std::uint64_t free_ns = 0;  // window_ns - held_ns
+  double utilisation = 0;     // held_ns / window_ns
+  std::uint64_t acquires = 0;
+  std::uint64_t holder_changes = 0;  // acquires by a thread other than the previous holder
+  std::uint64_t drop_requests = 0;
+  std::uint64_t forced_switches = 0;  // forced releases
+  Distribution handoff;               // release -> next acquire by another thread
+  Distribution handoff_voluntary;
+  Distribution handoff_forced;
+  Distribution achieved_interval;  // time between consecutive forced releases
+  std::uint64_t configured_interval_ns = 0;
+  double mean_waiters = 0;  // time-weighted mean number of threads waiting
+  std::uint64_t max_waiters = 0;
+  // Cross-checks (docs/metrics.md, "Cross-checks").
+  std::uint64_t switch_number_delta = 0;
+  std::uint64_t overlapping_holds = 0;  // acquire while another thread holds: must be 0
+  std::uint64_t lost_events = 0;
+  std::uint64_t malformed_events = 0;  // events ignored or repaired (docs/metrics.md): should be 0
+};
+
+// blocked[waiter][holder] = ns that `waiter` spent waiting while `holder` held the GIL.
+// Keys are ThreadMetrics indices; the holder index -1 means "nobody held it" (hand-off gaps).
+using BlockedMatrix = std::map<int, std::map<int, std::uint64_t>>;
+
+struct GilMetrics {
+  GilSummary summary;
+  std::vector<ThreadMetrics> threads;
+  std::map<std::string, GilStats> roles;  // by role name; threads without a role are not here
+  BlockedMatrix blocked;
+  std::vector<std::string> labels;
+  std::vector<std::pair<std::uint64_t, std::string>> marks;  // (ts_ns, label) in the window
+};
+
+// Computes every metric over [recording.window_begin_ns, recording.window_end_ns].
+GilMetrics compute_metrics(const trace::Recording& recording);
+
+// The same for the GIL with tracer index `gil` (Event::gil); compute_metrics uses 0. Host events
+// (native sections, marks) are included whatever their gil field; switch_number_delta is only
+// filled for gil 0, the one whose switch numbers the Recording carries.
+GilMetrics compute_gil_metrics(const trace::Recording& recording, std::uint8_t gil);
+
+}  // namespace gilhost::analysis

@@ -1,0 +1,41 @@
+// What one worker phase measured on the host side: calls, latencies, CPU, wall time, errors.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gilhost::analysis {
+
+struct WorkerResult {
+  std::string role;
+  int index = 0;
+  std::string name;  // "cpu-0"
+  int tid = 0;
+  std::uint64_t calls = 0;
+  std::vector<std::uint64_t> latencies_ns;  // one per completed call
+  std::uint64_t cpu_ns = 0;                 // CLOCK_THREAD_CPUTIME_ID over the worker phase
+};
+
+enum class PhaseStatus { kComplete, kFailed, kInterrupted, kTimedOut };
+const char* to_string(PhaseStatus s);
+
+struct PhaseResult {
+  std::vector<WorkerResult> workers;
+  std::uint64_t wall_ns = 0;         // barrier release -> last worker detached
+  std::uint64_t process_cpu_ns = 0;  // CLOCK_PROCESS_CPUTIME_ID over the same span
+  std::uint64_t begin_ticks = 0;     // tracer clock, for the recording window
+  std::uint64_t end_ticks = 0;
+  std::uint64_t switch_number_begin = 0;
+  std::uint64_t switch_number_end = 0;
+  PhaseStatus status = PhaseStatus::kComplete;
+  std::optional<int> exit_status;  // set when the phase decides the process's exit status
+  std::string error_worker;        // the worker whose exception stopped the run
+  std::string error_text;          // its formatted traceback
+  double cpu_percent() const {
+    return wall_ns ? 100.0 * double(process_cpu_ns) / double(wall_ns) : 0.0;
+  }
+};
+
+}  // namespace gilhost::analysis
