@@ -1,0 +1,55 @@
+// Everything a report shows: the run's context, each worker configuration's runs and metrics.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/metrics.hpp"
+#include "analysis/run_result.hpp"
+#include "cli/options.hpp"
+
+namespace gilhost::report {
+
+inline constexpr int kSchemaVersion = 1;
+
+struct Context {
+  std::string gilhost_version;
+  std::string python_version;
+  std::string python_executable;
+  std::string cpu_model;
+  unsigned cpu_count = 0;
+  std::uint64_t switch_interval_ns = 0;  // in force during the worker phases
+  std::vector<std::string> argv;
+  std::string date;          // ISO 8601, UTC
+  std::string clock_source;  // "tsc" or "clock_monotonic"
+  bool traced = true;
+  std::string script;        // the target as given
+};
+
+// One measured repetition of a worker phase.
+struct RunRecord {
+  analysis::PhaseResult phase;
+  std::optional<analysis::GilMetrics> gil;  // absent with --no-trace
+  std::optional<trace::Recording> recording;  // raw events, kept only when --events is given
+};
+
+// One --workers configuration and its measured runs (warm-up runs are not kept).
+struct ConfigResult {
+  cli::WorkerSet workers;
+  std::vector<RunRecord> runs;
+};
+
+struct Report {
+  Context context;
+  std::vector<ConfigResult> configs;
+  // A script run without workers: the GIL over the whole script (window = script execution).
+  std::optional<analysis::GilMetrics> script_gil;
+  std::optional<trace::Recording> script_recording;  // only when --events is given
+  std::uint64_t script_wall_ns = 0;
+  std::string status = "complete";  // complete | failed | interrupted | timed_out
+  int exit_status = 0;
+};
+
+}  // namespace gilhost::report
