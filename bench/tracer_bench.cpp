@@ -1,0 +1,61 @@
+// Tracer overhead per GIL event: a tight Py_BEGIN/END_ALLOW_THREADS loop, traced or not.
+// Run through scripts/bench_overhead.sh, which alternates traced and untraced processes
+// (A B A B ...) and reports median ratios; the environment variable GILHOST_BENCH_TRACE=1
+// arms the tracer. Goal (docs/performance.md): <= 10 ns added per GIL event.
+#include <Python.h>
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <memory>
+
+#include "trace/tracer.hpp"
+#include "workload/session.hpp"
+
+namespace {
+
+std::unique_ptr<gilhost::workload::Session> g_session;
+PyThreadState* g_main = nullptr;
+
+// One release + re-acquire of the GIL: with the tracer armed that is 4 events (release,
+// request, acquire, plus the unlock/lock compares), the same calls an extension makes.
+void BM_ReleaseReacquire(benchmark::State& state) {
+  PyGILState_STATE g = PyGILState_Ensure();
+  for (auto _ : state) {
+    Py_BEGIN_ALLOW_THREADS
+    Py_END_ALLOW_THREADS
+  }
+  PyGILState_Release(g);
+  state.SetItemsProcessed(state.iterations());
+  if (state.thread_index() == 0) {
+    // Drop what was recorded so memory stays flat across repetitions.
+    gilhost::trace::Tracer::snapshot(0, gilhost::trace::now_ticks(), true);
+  }
+}
+BENCHMARK(BM_ReleaseReacquire)->Threads(1)->Threads(2)->UseRealTime();
+
+// The compare every non-GIL pthread call pays: an uncontended std::mutex-style lock/unlock.
+void BM_OtherMutex(benchmark::State& state) {
+  pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+  for (auto _ : state) {
+    pthread_mutex_lock(&m);
+    pthread_mutex_unlock(&m);
+  }
+}
+BENCHMARK(BM_OtherMutex);
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const char* env = std::getenv("GILHOST_BENCH_TRACE");
+  bool trace = env != nullptr && env[0] == '1';
+  g_session = std::make_unique<gilhost::workload::Session>(std::vector<std::string>{"bench"},
+                                                           trace, 1 << 20);
+  g_main = PyEval_SaveThread();
+  benchmark::Initialize(&argc, argv);
+  benchmark::AddCustomContext("gilhost_trace", trace ? "on" : "off");
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  PyEval_RestoreThread(g_main);
+  g_session->finalize();
+  return 0;
+}

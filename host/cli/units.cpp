@@ -1,0 +1,72 @@
+// Duration and count parsing with messages that say what was wrong and what is accepted.
+#include "cli/units.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cmath>
+
+namespace gilhost::cli {
+namespace {
+
+struct Unit {
+  std::string_view suffix;
+  double ns;
+};
+constexpr Unit kUnits[] = {{"ns", 1.0}, {"us", 1e3}, {"µs", 1e3}, {"ms", 1e6},
+                           {"s", 1e9},  {"m", 60e9}, {"min", 60e9}};
+
+}  // namespace
+
+std::chrono::nanoseconds parse_duration(std::string_view text, std::string_view what) {
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  std::string_view suffix(end, text.data() + text.size() - end);
+  double scale = suffix.empty() ? 1e9 : -1;
+  for (const Unit& u : kUnits) {
+    if (suffix == u.suffix) scale = u.ns;
+  }
+  if (ec != std::errc() || end == text.data() || scale < 0) {
+    throw UsageError(fmt::format("{}: '{}' is not a duration (use e.g. 500us, 5ms, 2s)", what,
+                                 text));
+  }
+  double ns = value * scale;
+  if (!std::isfinite(ns) || ns < 0) {
+    throw UsageError(fmt::format("{}: '{}' must not be negative", what, text));
+  }
+  if (ns > 1e9 * 86400 * 365) {
+    throw UsageError(fmt::format("{}: '{}' is longer than a year", what, text));
+  }
+  return std::chrono::nanoseconds(std::int64_t(std::llround(ns)));
+}
+
+std::uint64_t parse_count(std::string_view text, std::string_view what, std::uint64_t max) {
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    throw UsageError(fmt::format("{}: '{}' is not a positive whole number", what, text));
+  }
+  if (value == 0 || value > max) {
+    throw UsageError(fmt::format("{}: {} is out of range (1 to {})", what, text, max));
+  }
+  return value;
+}
+
+std::string format_ns(double ns) {
+  const char* unit = "ns";
+  double v = ns;
+  if (ns >= 1e9) {
+    v = ns / 1e9, unit = "s";
+  } else if (ns >= 1e6) {
+    v = ns / 1e6, unit = "ms";
+  } else if (ns >= 1e3) {
+    v = ns / 1e3, unit = "us";
+  }
+  int decimals = v >= 100 ? 0 : v >= 10 ? 1 : 2;
+  if (unit[0] == 'n' && unit[1] == 's') decimals = 0;
+  return fmt::format("{:.{}f} {}", v, decimals, unit);
+}
+
+std::string format_duration(std::chrono::nanoseconds d) { return format_ns(double(d.count())); }
+
+}  // namespace gilhost::cli

@@ -1,0 +1,55 @@
+// gilhost: parse the command line, run the command, map every failure to one line and a status.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <exception>
+
+#include "cli/options.hpp"
+#include "cli/units.hpp"
+#include "python/interpreter.hpp"
+#include "python/python_error.hpp"
+#include "workload/run_command.hpp"
+
+namespace {
+
+void setup_logging(int level) {
+  auto logger = spdlog::stderr_color_mt("gilhost");
+  logger->set_pattern("gilhost: %^%l%$: %v");
+  logger->set_level(static_cast<spdlog::level::level_enum>(level));
+  spdlog::set_default_logger(logger);
+}
+
+int dispatch(int argc, char** argv) {
+  gilhost::cli::Invocation inv = gilhost::cli::parse_command_line(argc, argv);
+  setup_logging(inv.log_level);
+  switch (inv.command) {
+    case gilhost::cli::Command::kHelp:
+    case gilhost::cli::Command::kVersion:
+      std::fputs(inv.help_text.c_str(), stdout);
+      if (!inv.help_text.empty() && inv.help_text.back() != '\n') std::fputc('\n', stdout);
+      return 0;
+    case gilhost::cli::Command::kInfo:
+      return gilhost::workload::info_command();
+    case gilhost::cli::Command::kRun:
+      return gilhost::workload::run_command(inv.run);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return dispatch(argc, argv);
+  } catch (const gilhost::cli::UsageError& e) {
+    std::fprintf(stderr, "gilhost: error: %s\n", e.what());
+    return 2;
+  } catch (const gilhost::python::PythonError& e) {
+    std::fprintf(stderr, "gilhost: error: %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "gilhost: error: %s\n", e.what());
+    return 1;
+  }
+}

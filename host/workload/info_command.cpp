@@ -1,0 +1,62 @@
+// `gilhost info`: what gilhost runs on, where the GIL is, and whether the tracer counts right.
+#include <fmt/format.h>
+#include <spdlog/version.h>
+
+#include <cstdio>
+#include <thread>
+
+#include "build_info.hpp"
+#include "trace/clock.hpp"
+#include "trace/tracer.hpp"
+#include "workload/context.hpp"
+#include "workload/run_command.hpp"
+#include "workload/self_check.hpp"
+
+namespace gilhost::workload {
+namespace {
+
+void print_layout(const gilhost_gil_layout& l) {
+  fmt::print("GIL layout (struct _gil_runtime_state, {} bytes, from the {} headers)\n", l.size,
+             build::kPythonVersion);
+  fmt::print("  address          {}\n", l.gil);
+  fmt::print("  interval         +{:<4} = {} us\n", l.offset_interval, *l.interval);
+  fmt::print("  last_holder      +{}\n", l.offset_last_holder);
+  fmt::print("  locked           +{:<4} = {}\n", l.offset_locked, *l.locked);
+  fmt::print("  switch_number    +{:<4} = {}\n", l.offset_switch_number, *l.switch_number);
+  fmt::print("  cond / mutex     +{} / +{}\n", l.offset_cond, l.offset_mutex);
+  fmt::print("  switch_cond / switch_mutex  +{} / +{}\n", l.offset_switch_cond,
+             l.offset_switch_mutex);
+}
+
+}  // namespace
+
+int info_command() {
+  Session s({"gilhost-info"}, true, 1 << 16);
+  fmt::print("gilhost          {}\n", build::kVersion);
+  fmt::print("CPython          {} (built against {})\n", python::Interpreter::version(),
+             build::kPythonVersion);
+  fmt::print("fmt              {}.{}.{}\n", FMT_VERSION / 10000, FMT_VERSION / 100 % 100,
+             FMT_VERSION % 100);
+  fmt::print("spdlog           {}.{}.{}\n", SPDLOG_VER_MAJOR, SPDLOG_VER_MINOR, SPDLOG_VER_PATCH);
+  fmt::print("libpython        {}\n", build::kLibpython);
+  fmt::print("stdlib           {}\n", build::kPythonStdlib);
+  fmt::print("sys.executable   {}\n", python::Interpreter::executable());
+  fmt::print("switch interval  {} us\n", s.interval_us());
+  fmt::print("CPU              {} ({} cores)\n", cpu_model(), std::thread::hardware_concurrency());
+  fmt::print("tracer clock     {}\n", trace::Clock::source());
+  print_layout(s.layout());
+
+  const unsigned rounds = 1000;
+  SelfCheck c = run_self_check(s, rounds);
+  fmt::print("self-check       {} rounds of GIL ping-pong between two threads\n", rounds);
+  fmt::print("  acquires seen  {} (expected {})\n", c.acquires, c.turns);
+  fmt::print("  holder changes {} vs switch_number delta {}\n", c.holder_changes,
+             c.switch_number_delta);
+  fmt::print("  events lost    {}, overlapping holds {}\n", c.lost, c.overlapping_holds);
+  fmt::print("  result         {}\n", c.passed() ? "PASS" : "FAIL");
+  std::fflush(stdout);
+  int fin = s.finalize();
+  return c.passed() ? fin : 1;
+}
+
+}  // namespace gilhost::workload

@@ -1,0 +1,107 @@
+// Session start-up: interpreter, GIL registration, thread-name hook, tracer arming.
+#include "workload/session.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "cli/units.hpp"
+#include "python/python_error.hpp"
+#include "python/ref.hpp"
+#include "trace/tracer.hpp"
+
+namespace gilhost::workload {
+namespace {
+
+// threading.Thread names are only known to Python; this hook tells the tracer the name of
+// every thread the script starts, as its first act on the new thread.
+constexpr const char* kThreadNameHook = R"(
+import threading as _threading, gilhost as _gilhost
+_orig_bootstrap_inner = _threading.Thread._bootstrap_inner
+def _bootstrap_inner(self):
+    _gilhost._name_thread(self.name)
+    return _orig_bootstrap_inner(self)
+_threading.Thread._bootstrap_inner = _bootstrap_inner
+)";
+
+void run_private(const char* code) {
+  python::Ref globals(PyDict_New());
+  PyDict_SetItemString(globals.get(), "__builtins__", PyEval_GetBuiltins());
+  python::Ref r(PyRun_String(code, Py_file_input, globals.get(), globals.get()));
+  if (!r) throw python::PythonError::fetch("gilhost start-up");
+}
+
+void refresh_python_names() {
+  python::Ref threading(PyImport_ImportModule("threading"));
+  python::Ref all(threading ? PyObject_CallMethod(threading.get(), "enumerate", nullptr) : nullptr);
+  if (!all) {
+    PyErr_Clear();
+    return;
+  }
+  for (Py_ssize_t i = 0; i < PyList_Size(all.get()); ++i) {
+    PyObject* t = PyList_GetItem(all.get(), i);
+    python::Ref id(PyObject_GetAttrString(t, "native_id"));
+    python::Ref name(PyObject_GetAttrString(t, "name"));
+    if (id && name && PyLong_Check(id.get()) && PyUnicode_Check(name.get())) {
+      trace::Tracer::set_python_name_of(int(PyLong_AsLong(id.get())), PyUnicode_AsUTF8(name.get()));
+    }
+    PyErr_Clear();
+  }
+}
+
+}  // namespace
+
+Session::Session(const std::vector<std::string>& argv, bool trace, std::size_t ring_events) {
+  trace::Tracer::init(ring_events);
+  interp_ = std::make_unique<python::Interpreter>(argv);
+  if (gilhost_read_gil_layout(PyInterpreterState_Main(), &layout_) != 0) {
+    throw python::StartupError("the main interpreter has no GIL");
+  }
+  run_private(kThreadNameHook);
+  if (trace) {
+    if (trace::Tracer::register_gil(layout_) != 0) throw python::StartupError("tracer GIL table");
+    trace::Tracer::arm(0);
+    trace::Tracer::set_python_name("MainThread");
+    traced_ = true;
+  }
+}
+
+Session::~Session() {
+  if (interp_) finalize();
+}
+
+std::uint64_t Session::switch_number() const {
+  return __atomic_load_n(layout_.switch_number, __ATOMIC_ACQUIRE);
+}
+
+std::uint64_t Session::interval_us() const {
+  return __atomic_load_n(layout_.interval, __ATOMIC_RELAXED);
+}
+
+trace::Recording Session::record(std::uint64_t begin, std::uint64_t end, std::uint64_t sn_begin,
+                                 std::uint64_t sn_end) {
+  refresh_python_names();
+  trace::Recording rec = trace::Tracer::snapshot(begin, end, true);
+  rec.switch_number_begin = sn_begin;
+  rec.switch_number_end = sn_end;
+  rec.interval_us = interval_us();
+  return rec;
+}
+
+void Session::set_switch_interval(double seconds) {
+  python::Ref sys(PyImport_ImportModule("sys"));
+  python::Ref r(sys ? PyObject_CallMethod(sys.get(), "setswitchinterval", "d", seconds) : nullptr);
+  if (!r) {
+    std::string msg = python::PythonError::fetch("").what();
+    throw cli::UsageError(fmt::format("--switch-interval: {}", msg));
+  }
+}
+
+int Session::finalize() {
+  if (!interp_) return 0;
+  trace::Tracer::disarm();
+  int status = interp_->finalize();
+  interp_.reset();
+  return status;
+}
+
+}  // namespace gilhost::workload

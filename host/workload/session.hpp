@@ -1,0 +1,44 @@
+// One interpreter plus the tracer armed on its GIL: the environment every command runs in.
+#pragma once
+
+#include <Python.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "python/interpreter.hpp"
+#include "trace/event.hpp"
+#include "trace/gil_layout.h"
+
+namespace gilhost::workload {
+
+// Owns the interpreter; the constructor returns with the GIL held by the calling thread and,
+// when `trace` is set, the tracer armed on the main GIL (armed while holding the GIL with no
+// waiter, as the tracer requires). The destructor disarms before finalizing.
+class Session {
+ public:
+  Session(const std::vector<std::string>& argv, bool trace, std::size_t ring_events);
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+  ~Session();
+
+  python::Interpreter& interpreter() { return *interp_; }
+  const gilhost_gil_layout& layout() const { return layout_; }
+  bool traced() const { return traced_; }
+  std::uint64_t switch_number() const;
+  std::uint64_t interval_us() const;
+  // Events between the two tracer timestamps, with thread names refreshed from threading.
+  // Precondition: the GIL is held.
+  trace::Recording record(std::uint64_t begin_ticks, std::uint64_t end_ticks,
+                          std::uint64_t sn_begin, std::uint64_t sn_end);
+  void set_switch_interval(double seconds);  // raises cli::UsageError when Python refuses
+  int finalize();                            // disarm + Py_FinalizeEx
+
+ private:
+  std::unique_ptr<python::Interpreter> interp_;
+  gilhost_gil_layout layout_{};
+  bool traced_ = false;
+};
+
+}  // namespace gilhost::workload

@@ -1,0 +1,47 @@
+"""Shared helpers of gilhost's end-to-end tests: run the real binary with tiny budgets."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+BIN = os.environ.get("GILHOST_BIN", "")
+HERE = os.path.dirname(os.path.abspath(__file__))
+SCRIPTS = os.path.join(HERE, "scripts")
+
+
+def script(name):
+    return os.path.join(SCRIPTS, name)
+
+
+def run(*args, timeout=120, input=None, cwd=None, env=None):
+    """Runs gilhost with `args`; returns the CompletedProcess (text mode)."""
+    if not BIN:
+        raise unittest.SkipTest("GILHOST_BIN is not set (run through ctest)")
+    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=timeout,
+                          input=input, cwd=cwd, env=env)
+
+
+def run_json(*args, timeout=120):
+    """Runs gilhost with --json into a temporary file; returns (CompletedProcess, dict)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "out.json")
+        proc = run("run", "--json", path, *args, timeout=timeout)
+        data = None
+        if os.path.exists(path):
+            with open(path) as f:
+                data = json.load(f)
+        return proc, data
+
+
+class GilhostTestCase(unittest.TestCase):
+    def assertOk(self, proc):
+        self.assertEqual(proc.returncode, 0, f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
+
+    def assertUsageError(self, proc, fragment):
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        lines = proc.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, f"expected one line on stderr, got:\n{proc.stderr}")
+        self.assertIn(fragment, lines[0])
+        self.assertTrue(lines[0].startswith("gilhost: error: "), lines[0])

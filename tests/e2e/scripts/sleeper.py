@@ -1,0 +1,5 @@
+import sys
+import time
+
+print("ready", flush=True)
+time.sleep(30)
