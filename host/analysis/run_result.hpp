@@ -33,6 +33,10 @@ struct PhaseResult {
   std::optional<int> exit_status;  // set when the phase decides the process's exit status
   std::string error_worker;        // the worker whose exception stopped the run
   std::string error_text;          // its formatted traceback
+  // Workers that ignored the stop (stuck in C code) and were left running: the process can no
+  // longer use Python and must exit once the reports are written.
+  bool abandoned = false;
+  std::vector<std::string> stuck_workers;
   double cpu_percent() const {
     return wall_ns ? 100.0 * double(process_cpu_ns) / double(wall_ns) : 0.0;
   }

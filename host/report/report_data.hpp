@@ -50,6 +50,7 @@ struct Report {
   std::uint64_t script_wall_ns = 0;
   std::string status = "complete";  // complete | failed | interrupted | timed_out
   int exit_status = 0;
+  bool abandoned = false;  // a worker never stopped; the process exits without finalizing
 };
 
 }  // namespace gilhost::report

@@ -24,6 +24,24 @@ std::atomic<int> g_stop_signal{0};
 
 namespace {
 
+// Set in a child made by os.fork() from a worker: the child has no supervisor to return to.
+std::atomic<bool> g_in_forked_child{false};
+[[maybe_unused]] const int kAtforkRegistered = pthread_atfork(nullptr, nullptr, [] { g_in_forked_child = true; });
+
+// A worker's forked child ends when its call returns, flushing Python's stdio first, like a
+// child process that ran off the end of its program.
+[[noreturn]] void exit_forked_child() {
+  PyErr_Clear();
+  for (const char* name : {"stdout", "stderr"}) {
+    PyObject* stream = PySys_GetObject(name);  // borrowed
+    if (stream != nullptr && stream != Py_None) {
+      python::Ref r(PyObject_CallMethod(stream, "flush", nullptr));
+      PyErr_Clear();
+    }
+  }
+  _exit(0);
+}
+
 using Clock = std::chrono::steady_clock;
 
 std::uint64_t cpu_ns(clockid_t id) {
@@ -35,6 +53,7 @@ std::uint64_t cpu_ns(clockid_t id) {
 // Shared by the main thread and the workers of one phase. Lock order: `mu` is never held while
 // taking the GIL (a worker holding the GIL may be waiting for `mu`).
 struct Sync {
+  PhasePlan plan;  // a copy: abandoned workers may outlive the caller's
   std::mutex mu;
   std::condition_variable cv;
   unsigned ready = 0;
@@ -85,6 +104,7 @@ void call_loop(Worker& w, Sync& sync, const PhasePlan& plan) {
     auto t0 = Clock::now();
     python::Ref r(PyObject_CallNoArgs(w.function));
     auto t1 = Clock::now();
+    if (g_in_forked_child.load(std::memory_order_relaxed)) exit_forked_child();
     trace::emit_host(trace::EventKind::kCallEnd, std::uint32_t(w.result.calls));
     if (!r) {
       record_failure(w, sync);
@@ -139,48 +159,100 @@ std::vector<std::unique_ptr<Worker>> make_workers(const PhasePlan& plan) {
   return workers;
 }
 
-// Raises `exc` in every worker still running. Needs the GIL: called between RestoreThread and
-// SaveThread by the main thread.
-void interrupt_workers(const std::vector<std::unique_ptr<Worker>>& workers, PyObject* exc) {
+// Raises `exc` in every worker still running, from a thread of its own: a worker stuck in C code
+// may hold the GIL forever, and the supervisor must not wait for it (it still has to give up).
+std::thread interrupt_workers(const std::vector<std::unique_ptr<Worker>>& workers, PyObject* exc) {
+  std::vector<unsigned long> ids;
   for (const auto& w : workers) {
-    if (!w->finished) PyThreadState_SetAsyncExc(w->python_thread_id, exc);
+    if (!w->finished) ids.push_back(w->python_thread_id);
   }
+  return std::thread([ids = std::move(ids), exc] {
+    pthread_setname_np(pthread_self(), "gilhost-stop");
+    PyGILState_STATE g = PyGILState_Ensure();
+    for (unsigned long id : ids) PyThreadState_SetAsyncExc(id, exc);
+    PyGILState_Release(g);
+  });
 }
 
-// Waits for every worker, stopping them on a signal or when the timeout passes.
-analysis::PhaseStatus supervise(Sync& sync, const std::vector<std::unique_ptr<Worker>>& workers,
-                                const PhasePlan& plan, PyThreadState* main_ts) {
+// How long workers get, after being told to stop, before gilhost stops waiting for them.
+constexpr auto kStopGrace = std::chrono::seconds(3);
+
+struct Supervision {
+  analysis::PhaseStatus status = analysis::PhaseStatus::kComplete;
+  std::thread interrupter;
+  bool abandoned = false;  // some worker never returned: it cannot be joined
+};
+
+// Waits for every worker, stopping them on a signal or when the timeout passes; gives up on
+// workers that ignore the stop (stuck in C code) kStopGrace later.
+Supervision supervise(Sync& sync, const std::vector<std::unique_ptr<Worker>>& workers,
+                      const PhasePlan& plan) {
   const auto started = Clock::now();
   auto planned_end = plan.duration ? started + *plan.duration : started;
   auto give_up = plan.timeout ? planned_end + *plan.timeout : Clock::time_point::max();
-  analysis::PhaseStatus status = analysis::PhaseStatus::kComplete;
+  auto abandon_at = Clock::time_point::max();
+  Supervision sv;
   std::unique_lock lock(sync.mu);
   while (sync.done < workers.size()) {
     sync.cv.wait_for(lock, std::chrono::milliseconds(20));
     if (sync.done == workers.size()) break;
+    const auto now = Clock::now();
+    if (now > abandon_at) {
+      sv.abandoned = true;
+      break;
+    }
     bool signalled = g_stop_signal.load() != 0;
-    bool late = Clock::now() > give_up;
-    if (!signalled && !late) continue;
-    if (status != analysis::PhaseStatus::kComplete) continue;  // already asked them to stop
-    status = signalled ? analysis::PhaseStatus::kInterrupted : analysis::PhaseStatus::kTimedOut;
+    if (sv.status != analysis::PhaseStatus::kComplete || (!signalled && now <= give_up)) continue;
+    sv.status = signalled ? analysis::PhaseStatus::kInterrupted : analysis::PhaseStatus::kTimedOut;
     sync.stop = true;
-    lock.unlock();
-    PyEval_RestoreThread(main_ts);
-    interrupt_workers(workers, signalled ? PyExc_KeyboardInterrupt : PyExc_TimeoutError);
-    main_ts = PyEval_SaveThread();
-    lock.lock();
+    abandon_at = now + kStopGrace;
+    sv.interrupter =
+        interrupt_workers(workers, signalled ? PyExc_KeyboardInterrupt : PyExc_TimeoutError);
   }
-  return status;
+  return sv;
+}
+
+// Workers that never returned keep running (and may hold the GIL): the phase is reported with
+// the workers that did finish, and the caller must exit without touching Python again.
+std::uint64_t read_switch_number(const PhasePlan& plan) {
+  return plan.switch_number ? __atomic_load_n(plan.switch_number, __ATOMIC_ACQUIRE) : 0;
+}
+
+// Precondition: sync.mu is held (workers' `finished` flags are stable).
+analysis::PhaseResult abandon(analysis::PhaseResult result,
+                              std::vector<std::unique_ptr<Worker>>& workers,
+                              std::vector<std::thread>& threads, Supervision& sv) {
+  for (std::size_t i = 0; i < workers.size(); ++i) {
+    if (workers[i]->finished) {
+      threads[i].join();
+      result.workers.push_back(std::move(workers[i]->result));
+    } else {
+      result.stuck_workers.push_back(workers[i]->result.name);
+      threads[i].detach();
+      (void)workers[i].release();  // the running thread still uses it
+    }
+  }
+  if (sv.interrupter.joinable()) sv.interrupter.detach();
+  result.abandoned = true;
+  result.end_ticks = trace::now_ticks();
+  return result;
 }
 
 }  // namespace
 
-analysis::PhaseResult run_phase(const PhasePlan& plan) {
-  Sync sync;
+analysis::PhaseResult run_phase(const PhasePlan& caller_plan) {
+  // Heap-allocated and leaked when workers are abandoned: a stuck worker that returns later
+  // must still find its Sync and plan alive.
+  auto sync_owner = std::make_unique<Sync>();
+  Sync& sync = *sync_owner;
+  sync.plan = caller_plan;
+  const PhasePlan& plan = sync.plan;
   auto workers = make_workers(plan);
   std::vector<std::thread> threads;
   threads.reserve(workers.size());
-  for (auto& w : workers) threads.emplace_back(worker_main, std::ref(*w), std::ref(sync), std::cref(plan));
+  for (auto& w : workers) {
+    threads.emplace_back(worker_main, std::ref(*w), std::ref(sync), std::cref(plan));
+  }
 
   analysis::PhaseResult result;
   PyThreadState* main_ts = PyEval_SaveThread();
@@ -188,7 +260,7 @@ analysis::PhaseResult run_phase(const PhasePlan& plan) {
     std::unique_lock lock(sync.mu);
     sync.cv.wait(lock, [&] { return sync.ready == workers.size(); });
     // Every worker is attached and waiting with the GIL free: the window starts here.
-    result.switch_number_begin = plan.switch_number ? __atomic_load_n(plan.switch_number, __ATOMIC_ACQUIRE) : 0;
+    result.switch_number_begin = read_switch_number(plan);
     result.begin_ticks = trace::now_ticks();
     result.process_cpu_ns = cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
     if (plan.duration) sync.deadline = Clock::now() + *plan.duration;
@@ -196,20 +268,32 @@ analysis::PhaseResult run_phase(const PhasePlan& plan) {
   }
   auto wall0 = Clock::now();
   sync.cv.notify_all();
-  result.status = supervise(sync, workers, plan, main_ts);
-  for (auto& t : threads) t.join();
+  Supervision sv = supervise(sync, workers, plan);
+  result.status = sv.status;
+  if (!sv.abandoned) {
+    for (auto& t : threads) t.join();
+    if (sv.interrupter.joinable()) sv.interrupter.join();
+  }
   result.wall_ns = std::uint64_t((Clock::now() - wall0).count());
   result.process_cpu_ns = cpu_ns(CLOCK_PROCESS_CPUTIME_ID) - result.process_cpu_ns;
-  result.end_ticks = sync.last_end_ticks;
-  result.switch_number_end = plan.switch_number ? __atomic_load_n(plan.switch_number, __ATOMIC_ACQUIRE) : 0;
-  PyEval_RestoreThread(main_ts);
+  result.switch_number_end = read_switch_number(plan);
+  std::unique_lock lock(sync.mu);  // abandoned workers may still write to sync
   if (sync.exit_status && result.status == analysis::PhaseStatus::kComplete) {
     result.status = analysis::PhaseStatus::kFailed;
   }
   result.exit_status = sync.exit_status;
   result.error_worker = sync.error_worker;
   result.error_text = sync.error_text;
+  if (sv.abandoned) {
+    result = abandon(std::move(result), workers, threads, sv);
+    lock.unlock();
+    (void)sync_owner.release();
+    return result;
+  }
+  lock.unlock();
+  result.end_ticks = sync.last_end_ticks;
   for (auto& w : workers) result.workers.push_back(std::move(w->result));
+  PyEval_RestoreThread(main_ts);
   return result;
 }
 

@@ -78,8 +78,8 @@ std::uint64_t Session::interval_us() const {
 }
 
 trace::Recording Session::record(std::uint64_t begin, std::uint64_t end, std::uint64_t sn_begin,
-                                 std::uint64_t sn_end) {
-  refresh_python_names();
+                                 std::uint64_t sn_end, bool refresh_names) {
+  if (refresh_names) refresh_python_names();
   trace::Recording rec = trace::Tracer::snapshot(begin, end, true);
   rec.switch_number_begin = sn_begin;
   rec.switch_number_end = sn_end;

@@ -29,9 +29,9 @@ class Session {
   std::uint64_t switch_number() const;
   std::uint64_t interval_us() const;
   // Events between the two tracer timestamps, with thread names refreshed from threading.
-  // Precondition: the GIL is held.
+  // Precondition: the GIL is held when `refresh_names` is set.
   trace::Recording record(std::uint64_t begin_ticks, std::uint64_t end_ticks,
-                          std::uint64_t sn_begin, std::uint64_t sn_end);
+                          std::uint64_t sn_begin, std::uint64_t sn_end, bool refresh_names = true);
   void set_switch_interval(double seconds);  // raises cli::UsageError when Python refuses
   int finalize();                            // disarm + Py_FinalizeEx
 

@@ -1,0 +1,7 @@
+import sys
+
+GILHOST = {"workers": {"cpu": "four"}} if sys.argv[1:] == ["a"] else {"duration": [1]}
+
+
+def cpu():
+    pass
