@@ -31,7 +31,7 @@ python3.12 SCRIPT, with every GIL event of its threads traced.)TXT";
 
 struct RunFlags {
   std::vector<std::string> workers;
-  std::string duration, switch_interval, timeout, calls, runs, warmup, buffer;
+  std::string duration, switch_interval, timeout, calls, runs, warmup, buffer, trace_limit;
 };
 
 CLI::App* add_run(CLI::App& app, RunFlags& f, RunOptions& o) {
@@ -58,6 +58,14 @@ CLI::App* add_run(CLI::App& app, RunFlags& f, RunOptions& o) {
       ->type_name("FILE");
   run->add_option("--events", o.events_path, "Write the raw GIL events (docs/formats.md)")
       ->type_name("FILE");
+  run->add_option("--trace", o.trace_path, "Write a timeline for ui.perfetto.dev / chrome://tracing")
+      ->type_name("FILE");
+  run->add_option("--html", o.html_path, "Write a self-contained HTML report")
+      ->type_name("FILE");
+  run->add_option("--trace-limit", f.trace_limit,
+                  "Most events in --trace; later ones are cut with a note (default 2000000, 0 = "
+                  "all)")
+      ->type_name("N");
   run->add_option("--trace-buffer", f.buffer, "Events per thread buffer (default 262144)")
       ->type_name("N");
   run->add_flag("--no-trace", o.no_trace, "Run without recording (the overhead baseline)");
@@ -117,6 +125,14 @@ void validate_run(const RunFlags& f, RunOptions& o) {
     o.warmup = unsigned(parse_count(f.warmup, "--warmup", 100000));
   }
   if (!f.timeout.empty()) o.timeout = parse_duration(f.timeout, "--timeout");
+  if (f.trace_limit == "0") {
+    o.trace_limit = 0;
+  } else if (!f.trace_limit.empty()) {
+    o.trace_limit = parse_count(f.trace_limit, "--trace-limit", 1ull << 40);
+  }
+  if (o.no_trace && (!o.trace_path.empty() || !o.events_path.empty())) {
+    throw UsageError("--trace and --events need the tracer: drop --no-trace");
+  }
   if (!f.buffer.empty()) o.trace_buffer = parse_count(f.buffer, "--trace-buffer", 1u << 28);
 }
 

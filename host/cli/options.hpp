@@ -38,6 +38,9 @@ struct RunOptions {
   std::optional<std::chrono::nanoseconds> timeout;
   std::string json_path;
   std::string events_path;
+  std::string trace_path;              // Chrome trace JSON (Perfetto)
+  std::string html_path;               // self-contained HTML report
+  std::size_t trace_limit = 2'000'000;  // trace events at most in --trace (0 = no limit)
   bool no_trace = false;
   std::size_t trace_buffer = 1 << 18;  // events per thread ring
   bool quiet = false;                  // no table on stdout

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <cstdio>
@@ -14,6 +15,11 @@
 #include "python/ref.hpp"
 #include "report/atomic_file.hpp"
 #include "report/events_file.hpp"
+#if __has_include("report/chrome_trace.hpp") && __has_include("report/html_report.hpp")
+#include "report/chrome_trace.hpp"
+#include "report/html_report.hpp"
+#define GILHOST_TMP_VISUAL 1
+#endif
 #include "report/json_report.hpp"
 #include "report/text_report.hpp"
 #include "trace/tracer.hpp"
@@ -47,7 +53,7 @@ void check_target(const cli::RunOptions& o) {
 
 // Output paths are checked before any work, so a typo never costs a measurement.
 void check_outputs(const cli::RunOptions& o) {
-  for (const std::string& p : {o.json_path, o.events_path}) {
+  for (const std::string& p : {o.json_path, o.events_path, o.trace_path, o.html_path}) {
     if (p.empty()) continue;
     try {
       report::check_writable(p);
@@ -99,6 +105,11 @@ class PhaseSignals {
   struct sigaction old_term_ {};
 };
 
+// Raw events cost memory; they are kept only for the exports that draw or list them.
+bool keeps_recordings(const cli::RunOptions& o) {
+  return !o.events_path.empty() || !o.trace_path.empty() || !o.html_path.empty();
+}
+
 report::RunRecord run_once(Session& s, const cli::RunOptions& o, const cli::WorkerSet& set,
                            const std::vector<PyObject*>& fns) {
   PhasePlan plan{set, fns, o.duration, o.calls, o.timeout, s.traced(),
@@ -109,10 +120,12 @@ report::RunRecord run_once(Session& s, const cli::RunOptions& o, const cli::Work
     rec.phase = run_phase(plan);
   }
   if (s.traced()) {
+    // After abandoning a stuck worker the GIL may never come back: names are not refreshed.
     trace::Recording r = s.record(rec.phase.begin_ticks, rec.phase.end_ticks,
-                                  rec.phase.switch_number_begin, rec.phase.switch_number_end);
+                                  rec.phase.switch_number_begin, rec.phase.switch_number_end,
+                                  !rec.phase.abandoned);
     rec.gil = analysis::compute_metrics(r);
-    if (!o.events_path.empty()) rec.recording = std::move(r);
+    if (keeps_recordings(o)) rec.recording = std::move(r);
   }
   return rec;
 }
@@ -134,8 +147,12 @@ void finish_status(report::Report& r, const analysis::PhaseResult& p) {
       return;
     case analysis::PhaseStatus::kTimedOut:
       r.status = "timed_out";
-      r.exit_status = 1;
+      r.exit_status = 124;  // as timeout(1)
       std::fprintf(stderr, "gilhost: the worker phase passed its --timeout and was stopped\n");
+      for (const std::string& w : p.stuck_workers) {
+        std::fprintf(stderr, "gilhost: worker %s did not stop within 3 s of being asked (stuck in C code, or waiting for the GIL such code holds): abandoned\n",
+                     w.c_str());
+      }
       return;
   }
 }
@@ -151,6 +168,7 @@ void run_configs(Session& s, const cli::RunOptions& o, report::Report& r) {
                    i < warmup ? i + 1 : i - warmup + 1, i < warmup ? warmup : runs);
       report::RunRecord rec = run_once(s, o, set, fns);
       finish_status(r, rec.phase);
+      r.abandoned = r.abandoned || rec.phase.abandoned;
       if (i >= warmup || r.status != "complete") cfg.runs.push_back(std::move(rec));
     }
     r.configs.push_back(std::move(cfg));
@@ -178,6 +196,12 @@ void write_reports(const cli::RunOptions& o, const report::Report& r) {
   if (!o.events_path.empty()) {
     report::write_file_atomically(o.events_path, report::render_events(r));
   }
+#ifdef GILHOST_TMP_VISUAL
+  if (!o.trace_path.empty()) {
+    report::write_file_atomically(o.trace_path, report::render_chrome_trace(r, o.trace_limit));
+  }
+  if (!o.html_path.empty()) report::write_file_atomically(o.html_path, report::render_html(r));
+#endif
 }
 
 }  // namespace
@@ -208,7 +232,7 @@ int run_command(const cli::RunOptions& options) {
     if (s.traced()) {
       trace::Recording rec = s.record(t0, trace::now_ticks(), sn0, s.switch_number());
       r.script_gil = analysis::compute_metrics(rec);
-      if (!o.events_path.empty()) r.script_recording = std::move(rec);
+      if (keeps_recordings(o)) r.script_recording = std::move(rec);
     }
     r.exit_status = script_status.value_or(0);
     if (r.exit_status != 0) r.status = r.exit_status == 130 ? "interrupted" : "failed";
@@ -216,6 +240,11 @@ int run_command(const cli::RunOptions& options) {
     run_configs(s, o, r);
   }
   write_reports(o, r);
+  if (r.abandoned) {
+    // A worker still runs (and may hold the GIL): finalizing would wait for it forever.
+    std::fflush(nullptr);
+    _exit(r.exit_status);
+  }
   int fin = s.finalize();
   return r.exit_status != 0 ? r.exit_status : fin;
 }
