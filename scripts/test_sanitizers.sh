@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The sanitizer job: gilhost built with AddressSanitizer + UndefinedBehaviorSanitizer runs the
+# unit tests and the end-to-end tests of the host itself (the experiment catalog is left to the
+# normal build: it measures speed, which a sanitized build distorts). The ThreadSanitizer test
+# of the tracer's ring runs in the normal test command (scripts/test.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+cmake --preset asan
+cmake --build --preset asan -j "$(nproc)"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1:detect_stack_use_after_return=0"
+export LSAN_OPTIONS="suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+# CPython is not built with ASan: its allocator is left as is (PYTHONMALLOC=malloc would make
+# ASan see every Python object, at a large cost in time and with no gain for gilhost's code).
+ctest --preset asan -j 2 -E 'e2e\.test_(experiments|sweep|catalog)' "$@"
