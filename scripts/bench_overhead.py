@@ -8,7 +8,7 @@
 (b) the flagship experiment (pure-Python CPU workers) traced vs --no-trace: median ratio of
     total calls/s (goal <= 1.01 slowdown).
 
-Usage: python3.12 scripts/bench_overhead.py [--build build/release] [--rounds 5]
+Usage: python3 scripts/bench_overhead.py [--build build/release] [--rounds 5]
 """
 import argparse
 import json

@@ -7,7 +7,7 @@ mean anything) and prints median ratios:
      goal <= 1.03;
   2. start-up: `gilhost run -c pass` vs `python3.12 -c pass`, goal <= 1.2.
 
-Usage: python3.12 scripts/bench_parity.py [--gilhost build/release/gilhost] [--rounds 10]
+Usage: python3 scripts/bench_parity.py [--gilhost build/release/gilhost] [--rounds 10]
 """
 import argparse
 import os

@@ -45,14 +45,32 @@ struct RunOptions {
   std::size_t trace_buffer = 1 << 18;  // events per thread ring
   bool quiet = false;                  // no table on stdout
   std::vector<std::string> argv;       // gilhost's own argv, for the report's context
+  // The tokens as given, so that a catalog (`gilhost run DIR`) can pass them on to the child
+  // that runs each experiment: gilhost's options before the command (-v) and the command's own.
+  std::vector<std::string> global_args;
+  std::vector<std::string> option_args;
 };
 
-enum class Command { kRun, kInfo, kVersion, kHelp };
+// `gilhost sweep`: the run options it shares (target, workers, budget, --quiet; the switch
+// interval and the export paths of `run` stay unset), the intervals to try, the roles that
+// decide and its own exports.
+struct SweepOptions {
+  RunOptions run;
+  std::vector<std::chrono::nanoseconds> intervals;  // ascending, whole microseconds, distinct
+  std::string latency_role;                         // empty: no recommendation
+  std::string throughput_role;
+  std::string json_path;
+  std::string csv_path;
+  std::string html_path;
+};
+
+enum class Command { kRun, kSweep, kInfo, kVersion, kHelp };
 
 struct Invocation {
   Command command = Command::kHelp;
   RunOptions run;
-  int log_level = 2;  // spdlog: 0 trace .. 6 off; -v lowers, -q raises
+  SweepOptions sweep;
+  int log_level = 3;  // spdlog: 0 trace .. 6 off; default warn, -v lowers, --log-quiet raises
   std::string help_text;
 };
 

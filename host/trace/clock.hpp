@@ -25,9 +25,19 @@ inline bool g_use_tsc = false;
 
 // A raw timestamp. With an invariant TSC (constant_tsc + nonstop_tsc, and the kernel's own
 // clocksource is "tsc") this is ~9 ns instead of ~20 ns for clock_gettime on the machines we
-// measure on. The lfence keeps the read after the instructions before it (rdtsc alone may run
-// early), so a timestamp taken after acquiring a lock is never older than the lock itself.
+// measure on.
 inline std::uint64_t now_ticks() {
+#if GILHOST_HAVE_TSC
+  if (g_use_tsc) return __rdtsc();
+#endif
+  return monotonic_ns();
+}
+
+// A timestamp that is never older than the instructions before it: rdtsc alone may execute
+// speculatively ahead of a lock acquisition it follows in program order; the lfence waits for
+// them. Used for GIL acquires, so an acquire is never stamped before the release that made it
+// possible; the other events do without it (the fence costs ~15 ns).
+inline std::uint64_t now_ticks_ordered() {
 #if GILHOST_HAVE_TSC
   if (g_use_tsc) {
     _mm_lfence();

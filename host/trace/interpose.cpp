@@ -98,7 +98,7 @@ __attribute__((noinline)) int traced_lock(pthread_mutex_t* m) {
     int r = real_lock(m);
     if (t_trace.in_mutex & bit) {
       t_trace.holds |= bit;
-      emit(EventKind::kAcquire, g, low32(g_gils[g].switch_number));
+      emit_at(now_ticks_ordered(), EventKind::kAcquire, g, low32(g_gils[g].switch_number));
     } else {
       emit(EventKind::kForced, g, 0);
     }

@@ -1,6 +1,7 @@
 // A single-producer single-consumer ring of events: the owning thread pushes, the collector drains.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -37,7 +38,11 @@ class Ring {
   std::size_t drain_into(std::vector<Event>& out) {
     std::uint64_t t = tail_.load(std::memory_order_relaxed);
     std::uint64_t h = head_.load(std::memory_order_acquire);
-    for (std::uint64_t i = t; i != h; ++i) out.push_back(slots_[i & mask_]);
+    // At most two contiguous pieces: up to the end of the array, then from its start.
+    const Event* base = slots_.get();
+    std::uint64_t first_end = std::min(h, (t | mask_) + 1);
+    out.insert(out.end(), base + (t & mask_), base + (t & mask_) + (first_end - t));
+    if (first_end != h) out.insert(out.end(), base, base + (h - first_end));
     tail_.store(h, std::memory_order_release);
     return std::size_t(h - t);
   }

@@ -51,13 +51,17 @@ extern thread_local ThreadTrace t_trace;
 
 Ring* claim_ring();  // slow path: first event of a thread
 
-inline void emit(EventKind kind, int gil, std::uint32_t aux) {
+inline void emit_at(std::uint64_t ticks, EventKind kind, int gil, std::uint32_t aux) {
   Ring* r = t_trace.ring;
   if (__builtin_expect(r == nullptr, 0)) {
     r = claim_ring();
     if (r == nullptr) return;
   }
-  r->push(Event{now_ticks(), kind, std::uint8_t(gil), 0, aux});
+  r->push(Event{ticks, kind, std::uint8_t(gil), 0, aux});
+}
+
+inline void emit(EventKind kind, int gil, std::uint32_t aux) {
+  emit_at(now_ticks(), kind, gil, aux);
 }
 
 // Host-side events (worker calls, native sections, marks): recorded only while armed.
