@@ -386,3 +386,20 @@ TEST_CASE("a random valid recording agrees with a direct count", "[metrics]") {
   CHECK(s.max_waiters >= 1);
   CHECK(s.max_waiters <= kThreads);
 }
+
+// drop_gil skips CPython's FORCE_SWITCHING handshake when the woken waiter has already reset the
+// request, so no kForced follows; the drop request inside the hold still makes it forced.
+TEST_CASE("a drop request inside a hold makes its release forced, without kForced", "[metrics]") {
+  Recording r = recording(0, 1000);
+  add_thread(r, "cpu", {ev(10, kReq), ev(11, kAcq), ev(500, kRel), ev(600, kReq), ev(610, kAcq),
+                        ev(900, kRel)});
+  add_thread(r, "io", {ev(20, kReq), ev(490, kDrop), ev(505, kAcq), ev(550, kRel)});
+  GilMetrics m = compute_metrics(r);
+  CHECK(m.summary.drop_requests == 1);
+  CHECK(m.summary.forced_switches == 1);
+  CHECK(m.threads[0].gil.forced_releases == 1);  // the 11..500 hold, not the 610..900 one
+  CHECK(m.threads[1].gil.forced_releases == 0);
+  CHECK(m.summary.handoff_forced.count == 1);
+  CHECK(m.summary.handoff_forced.p50_ns == 5);
+  CHECK(m.summary.handoff_voluntary.count == 1);  // 550 -> 610
+}
