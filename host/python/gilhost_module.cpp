@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "build_info.hpp"
 #include "kernels/kernels.hpp"
 #include "python/buffer.hpp"
 #include "python/ref.hpp"
@@ -12,6 +13,13 @@
 
 namespace gilhost::python {
 namespace {
+
+// METH_VARARGS | METH_KEYWORDS functions are stored as PyCFunction and called with three
+// arguments by CPython; the double cast through void(*)() says so without a warning.
+template <typename F>
+PyCFunction as_cfunction(F* f) {
+  return reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(f));
+}
 
 thread_local const WorkerIdentity* t_worker = nullptr;
 
@@ -162,18 +170,18 @@ PyObject* py_name_thread(PyObject*, PyObject* arg) {
 }
 
 PyMethodDef kMethods[] = {
-    {"spin", reinterpret_cast<PyCFunction>(py_spin), METH_VARARGS | METH_KEYWORDS,
+    {"spin", as_cfunction(py_spin), METH_VARARGS | METH_KEYWORDS,
      "spin(seconds, release_gil=True)\n--\n\nBusy C++ loop for `seconds`; with release_gil the "
      "GIL is released while it runs."},
     {"hold_gil", py_hold_gil, METH_O,
      "hold_gil(seconds)\n--\n\nA C++ section that keeps the GIL for `seconds` (the badly "
      "written extension)."},
     {"sleep", py_sleep, METH_O, "sleep(seconds)\n--\n\nSleep in C++ with the GIL released."},
-    {"dot", reinterpret_cast<PyCFunction>(py_dot), METH_VARARGS | METH_KEYWORDS,
+    {"dot", as_cfunction(py_dot), METH_VARARGS | METH_KEYWORDS,
      "dot(a, b, *, release_gil=True)\n--\n\nDot product of two float sequences or 'd' buffers."},
-    {"vector_norm", reinterpret_cast<PyCFunction>(py_vector_norm), METH_VARARGS | METH_KEYWORDS,
+    {"vector_norm", as_cfunction(py_vector_norm), METH_VARARGS | METH_KEYWORDS,
      "vector_norm(x, *, release_gil=True)\n--\n\nEuclidean norm (the Cython nogil example)."},
-    {"matmul", reinterpret_cast<PyCFunction>(py_matmul), METH_VARARGS | METH_KEYWORDS,
+    {"matmul", as_cfunction(py_matmul), METH_VARARGS | METH_KEYWORDS,
      "matmul(a, b, n, k=n, m=n, *, threads=1, release_gil=True)\n--\n\nC[n x m] = A[n x k] B[k "
      "x m], row-major; returns a memoryview of format 'd'. threads > 1 splits the rows over "
      "gilhost's own C++ thread pool."},
@@ -183,7 +191,15 @@ PyMethodDef kMethods[] = {
     {"_name_thread", py_name_thread, METH_O, "Record the calling thread's Python name."},
     {nullptr, nullptr, 0, nullptr}};
 
+// Runs once per interpreter that imports the module (multi-phase initialisation): nothing is
+// shared between interpreters, which is what lets the module declare per-interpreter-GIL
+// support for sub-interpreters with their own GIL (PEP 684).
+int exec_module(PyObject* module) {
+  return PyModule_AddStringConstant(module, "__version__", build::kVersion);
+}
+
 PyModuleDef_Slot kSlots[] = {
+    {Py_mod_exec, reinterpret_cast<void*>(exec_module)},
     {Py_mod_multiple_interpreters, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED},
     {0, nullptr}};
 
