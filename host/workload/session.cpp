@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "cli/intervals.hpp"
 #include "cli/units.hpp"
 #include "python/python_error.hpp"
 #include "python/ref.hpp"
@@ -15,12 +16,39 @@ namespace {
 // threading.Thread names are only known to Python; this hook tells the tracer the name of
 // every thread the script starts, as its first act on the new thread.
 constexpr const char* kThreadNameHook = R"(
-import threading as _threading, gilhost as _gilhost
-_orig_bootstrap_inner = _threading.Thread._bootstrap_inner
-def _bootstrap_inner(self):
-    _gilhost._name_thread(self.name)
-    return _orig_bootstrap_inner(self)
-_threading.Thread._bootstrap_inner = _bootstrap_inner
+import sys as _sys
+
+def _install(threading):
+    import gilhost
+    original = threading.Thread._bootstrap_inner
+    def _bootstrap_inner(self):
+        gilhost._name_thread(self.name)
+        return original(self)
+    threading.Thread._bootstrap_inner = _bootstrap_inner
+
+# Importing threading costs ~2 ms of start-up that `python3.12 -c pass` does not pay, so the
+# hook is installed when the script first imports it (a meta-path finder that steps aside).
+class _ThreadingHook:
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        if name != "threading":
+            return None
+        _sys.meta_path.remove(cls)
+        finder = _sys.modules["_frozen_importlib_external"].PathFinder
+        spec = finder.find_spec(name, path)
+        if spec is None or spec.loader is None:
+            return spec
+        exec_module = spec.loader.exec_module
+        def exec_and_install(module):
+            exec_module(module)
+            _install(module)
+        spec.loader.exec_module = exec_and_install
+        return spec
+
+if "threading" in _sys.modules:
+    _install(_sys.modules["threading"])
+else:
+    _sys.meta_path.insert(0, _ThreadingHook)
 )";
 
 void run_private(const char* code) {
@@ -31,6 +59,7 @@ void run_private(const char* code) {
 }
 
 void refresh_python_names() {
+  if (PyDict_GetItemString(PyImport_GetModuleDict(), "threading") == nullptr) return;
   python::Ref threading(PyImport_ImportModule("threading"));
   python::Ref all(threading ? PyObject_CallMethod(threading.get(), "enumerate", nullptr) : nullptr);
   if (!all) {
@@ -87,7 +116,11 @@ trace::Recording Session::record(std::uint64_t begin, std::uint64_t end, std::ui
   return rec;
 }
 
-void Session::set_switch_interval(double seconds) {
+void Session::set_switch_interval(std::chrono::nanoseconds interval) {
+  // CPython stores (unsigned long)(1e6 * seconds): a truncation, so 249e-6 would become 248 us.
+  // Half a microsecond more makes the truncation land on the intended whole microsecond.
+  double us = double(cli::round_to_microseconds(interval).count()) / 1e3;
+  double seconds = (us + 0.5) / 1e6;
   python::Ref sys(PyImport_ImportModule("sys"));
   python::Ref r(sys ? PyObject_CallMethod(sys.get(), "setswitchinterval", "d", seconds) : nullptr);
   if (!r) {
