@@ -25,6 +25,7 @@ struct PhaseResult {
   std::vector<WorkerResult> workers;
   std::uint64_t wall_ns = 0;         // barrier release -> last worker detached
   std::uint64_t process_cpu_ns = 0;  // CLOCK_PROCESS_CPUTIME_ID over the same span
+  std::uint64_t peak_rss_bytes = 0;  // the process's peak resident set so far (getrusage)
   std::uint64_t begin_ticks = 0;     // tracer clock, for the recording window
   std::uint64_t end_ticks = 0;
   std::uint64_t switch_number_begin = 0;

@@ -151,6 +151,7 @@ Json run_json(const RunRecord& run, std::size_t index) {
           {"wall_ns", p.wall_ns},
           {"process_cpu_ns", p.process_cpu_ns},
           {"cpu_percent", p.cpu_percent()},
+          {"peak_rss_bytes", p.peak_rss_bytes},
           {"calls", total_calls(p)},
           {"calls_per_second", per_second(double(total_calls(p)), p.wall_ns)},
           {"switch_number_begin", p.switch_number_begin},

@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -214,6 +215,12 @@ Supervision supervise(Sync& sync, const std::vector<std::unique_ptr<Worker>>& wo
 
 // Workers that never returned keep running (and may hold the GIL): the phase is reported with
 // the workers that did finish, and the caller must exit without touching Python again.
+std::uint64_t peak_rss_bytes() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return std::uint64_t(ru.ru_maxrss) * 1024;  // Linux reports KiB
+}
+
 std::uint64_t read_switch_number(const PhasePlan& plan) {
   return plan.switch_number ? __atomic_load_n(plan.switch_number, __ATOMIC_ACQUIRE) : 0;
 }
@@ -277,6 +284,7 @@ analysis::PhaseResult run_phase(const PhasePlan& caller_plan) {
   result.wall_ns = std::uint64_t((Clock::now() - wall0).count());
   result.process_cpu_ns = cpu_ns(CLOCK_PROCESS_CPUTIME_ID) - result.process_cpu_ns;
   result.switch_number_end = read_switch_number(plan);
+  result.peak_rss_bytes = peak_rss_bytes();
   std::unique_lock lock(sync.mu);  // abandoned workers may still write to sync
   if (sync.exit_status && result.status == analysis::PhaseStatus::kComplete) {
     result.status = analysis::PhaseStatus::kFailed;
