@@ -1,0 +1,19 @@
+// The --trace export: every kept recording as a Chrome trace for ui.perfetto.dev /
+// chrome://tracing.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "report/report_data.hpp"
+
+namespace gilhost::report {
+
+// Chrome Trace Event Format JSON ({"traceEvents": [...], "displayTimeUnit": "ns", "otherData"}),
+// one process per recording (RunRecord::recording, Report::script_recording), described in
+// docs/formats.md, "Chrome trace". Timestamps are µs from the earliest window begin. At most
+// `max_events` timed events are written (0: no limit): the trace then keeps the earliest events,
+// closes the slices open at the cut, and says what was cut in otherData and a final instant.
+std::string render_chrome_trace(const Report& r, std::size_t max_events);
+
+}  // namespace gilhost::report

@@ -1,0 +1,32 @@
+// The data blob of the HTML report: what its script draws, built from a Report (html_report.cpp).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "report/report_data.hpp"
+#include "report/trace_spans.hpp"
+
+namespace gilhost::report::detail {
+
+using HtmlJson = nlohmann::ordered_json;
+
+// Summary tables, one per configuration (and the script's), with the text report's columns as
+// display strings, so that both reports show the same figures (html_summary.cpp).
+HtmlJson html_summaries(const Report& r);
+
+// One entry per recording a reader can select: the timeline and histograms when the raw events
+// were kept, the blocked matrix and cross-checks from the metrics (html_recordings.cpp).
+// `span_budget` bounds the number of spans embedded for each timeline.
+HtmlJson html_recording(const std::string& label, const analysis::GilMetrics* gil,
+                        const trace::Recording* recording, std::size_t span_budget);
+
+// Timeline and histogram data of one recording (html_timeline.cpp).
+HtmlJson html_timeline(const trace::Recording& recording, const RecordingSpans& spans,
+                       std::size_t span_budget);
+HtmlJson html_histograms(const trace::Recording& recording, const RecordingSpans& spans,
+                         const analysis::GilMetrics& gil);
+
+// The whole blob.
+HtmlJson html_data(const Report& r);
+
+}  // namespace gilhost::report::detail
