@@ -30,6 +30,7 @@ constexpr std::size_t kMaxSlots = 4096;
 struct Slot {
   std::unique_ptr<Ring> ring;
   std::atomic<bool> ready{false};
+  std::atomic<bool> finished{false};  // the owning thread has exited
   ThreadInfo info;
   std::vector<Event> drained;
   std::uint64_t lost_seen = 0;
@@ -39,6 +40,12 @@ struct State {
   std::size_t ring_capacity = 1 << 18;
   std::unique_ptr<Slot[]> slots;
   std::atomic<std::size_t> next_slot{0};
+  // Slots of exited threads whose events were all consumed: reused with their ring, so that
+  // many short-lived threads (a worker set per run, --runs 200) neither grow memory nor run
+  // out of slots. Guarded by free_mu; a slot on this list has ready == false.
+  std::mutex free_mu;
+  std::vector<std::size_t> free_slots;
+  pthread_key_t exit_key;
   std::atomic<std::uint64_t> unslotted_lost{0};
   std::atomic<bool> armed{false};
   std::mutex drain_mu;
@@ -62,6 +69,21 @@ void drain_all_locked() {
     Slot& s = g.slots[i];
     if (s.ready.load(std::memory_order_acquire)) s.ring->drain_into(s.drained);
   }
+}
+
+// Precondition: drain_mu and info_mu are held and the slot was just drained.
+void recycle_if_done(std::size_t i) {
+  Slot& s = g.slots[i];
+  if (!s.finished.load(std::memory_order_acquire) || !s.drained.empty()) return;
+  std::vector<Event> late;
+  if (s.ring->drain_into(late) != 0) {  // emitted between the drain and now: keep for next time
+    s.drained = std::move(late);
+    return;
+  }
+  s.ready.store(false, std::memory_order_release);
+  s.drained.shrink_to_fit();
+  std::lock_guard lock(g.free_mu);
+  g.free_slots.push_back(i);
 }
 
 void collector_loop() {
@@ -103,25 +125,52 @@ void recompute_bounds() {
   if (g.armed.load()) __atomic_store_n(&g_span, hi - lo, __ATOMIC_RELEASE);
 }
 
+// Runs at thread exit (pthread key destructor): the slot can be recycled once drained and
+// consumed. Events the thread might still emit later are dropped (counted as lost).
+void on_thread_exit(void* slot) {
+  static_cast<Slot*>(slot)->finished.store(true, std::memory_order_release);
+  t_trace.ring = nullptr;
+  t_trace.dead = true;
+}
+
+std::size_t take_slot_index() {
+  {
+    std::lock_guard lock(g.free_mu);
+    if (!g.free_slots.empty()) {
+      std::size_t idx = g.free_slots.back();
+      g.free_slots.pop_back();
+      return idx;
+    }
+  }
+  return g.next_slot.fetch_add(1, std::memory_order_acq_rel);
+}
+
 }  // namespace
 
 Ring* claim_ring() {
-  if (t_trace.dead || !g.slots) return nullptr;
-  std::size_t idx = g.next_slot.fetch_add(1, std::memory_order_acq_rel);
+  if (t_trace.dead || !g.slots) {
+    if (t_trace.dead) g.unslotted_lost.fetch_add(1, std::memory_order_relaxed);
+    return nullptr;
+  }
+  std::size_t idx = take_slot_index();
   if (idx >= kMaxSlots) {
     t_trace.dead = true;  // no slot for this thread: its events are counted, not recorded
     g.unslotted_lost.fetch_add(1, std::memory_order_relaxed);
     return nullptr;
   }
   Slot& s = g.slots[idx];
-  s.ring = std::make_unique<Ring>(g.ring_capacity);
+  if (!s.ring) s.ring = std::make_unique<Ring>(g.ring_capacity);
   {
     std::lock_guard lock(g.info_mu);
+    s.info = ThreadInfo{};
     s.info.tid = int(syscall(SYS_gettid));
     char name[16] = {};
     prctl(PR_GET_NAME, name, 0, 0, 0);
     s.info.os_name = name;
+    s.lost_seen = s.ring->lost();
   }
+  s.finished.store(false, std::memory_order_relaxed);
+  pthread_setspecific(g.exit_key, &s);
   s.ready.store(true, std::memory_order_release);
   t_trace.ring = s.ring.get();
   return t_trace.ring;
@@ -134,6 +183,7 @@ void Tracer::init(std::size_t ring_capacity_events) {
   while (cap < ring_capacity_events) cap <<= 1;
   g.ring_capacity = cap;
   g.slots = std::make_unique<Slot[]>(kMaxSlots);
+  pthread_key_create(&g.exit_key, on_thread_exit);
   Clock::init();
   // A forked child has one thread and no collector: it must not record into copied rings.
   pthread_atfork(nullptr, nullptr, [] {
@@ -199,6 +249,7 @@ Recording Tracer::snapshot(std::uint64_t begin_ticks, std::uint64_t end_ticks, b
     if (consume) {
       s.drained.erase(s.drained.begin(), last);
       s.lost_seen = lost_now;
+      recycle_if_done(i);
     }
   }
   rec.lost_total += g.unslotted_lost.load();
