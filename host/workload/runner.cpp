@@ -134,6 +134,7 @@ void worker_main(Worker& w, Sync& sync, const PhasePlan& plan) {
   PyEval_RestoreThread(ts);
   call_loop(w, sync, plan);
   w.result.cpu_ns = cpu_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+  w.result.latencies_ns.shrink_to_fit();  // kept for the report: no spare capacity per run
   PyGILState_Release(gstate);  // deletes the thread state and releases the GIL
   std::uint64_t end = trace::now_ticks();
   python::set_current_worker(nullptr);
