@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cmake --preset asan
 cmake --build --preset asan -j "$(nproc)"
-export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1:detect_stack_use_after_return=0"
+# allocator_may_return_null: a script asking for an absurd allocation must get MemoryError,
+# as without ASan, instead of ASan aborting the process.
+export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:allocator_may_return_null=1"
 export LSAN_OPTIONS="suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 # CPython is not built with ASan: its allocator is left as is (PYTHONMALLOC=malloc would make
