@@ -10,6 +10,7 @@
 #include "python/interpreter.hpp"
 #include "python/python_error.hpp"
 #include "workload/run_command.hpp"
+#include "workload/sweep_command.hpp"
 
 namespace {
 
@@ -33,6 +34,8 @@ int dispatch(int argc, char** argv) {
       return gilhost::workload::info_command();
     case gilhost::cli::Command::kRun:
       return gilhost::workload::run_command(inv.run);
+    case gilhost::cli::Command::kSweep:
+      return gilhost::workload::sweep_command(inv.sweep);
   }
   return 0;
 }

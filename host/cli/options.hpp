@@ -27,8 +27,8 @@ enum class Target { kScript, kModule, kCode };
 
 struct RunOptions {
   Target target = Target::kScript;
-  std::string target_value;        // path, module name or code
-  std::vector<std::string> args;   // the script's own arguments (sys.argv[1:])
+  std::string target_value;            // path, module name or code
+  std::vector<std::string> args;       // the script's own arguments (sys.argv[1:])
   std::vector<WorkerSet> worker_sets;  // each --workers is one configuration, run in turn
   std::optional<std::chrono::nanoseconds> duration;
   std::optional<std::uint64_t> calls;
@@ -38,8 +38,8 @@ struct RunOptions {
   std::optional<std::chrono::nanoseconds> timeout;
   std::string json_path;
   std::string events_path;
-  std::string trace_path;              // Chrome trace JSON (Perfetto)
-  std::string html_path;               // self-contained HTML report
+  std::string trace_path;               // Chrome trace JSON (Perfetto)
+  std::string html_path;                // self-contained HTML report
   std::size_t trace_limit = 2'000'000;  // trace events at most in --trace (0 = no limit)
   bool no_trace = false;
   std::size_t trace_buffer = 1 << 18;  // events per thread ring

@@ -25,18 +25,23 @@ std::string cpu_model() {
 }
 
 report::Context make_context(const cli::RunOptions& o, const Session& s) {
+  return make_context(o, s.interval_us() * 1000, s.traced());
+}
+
+report::Context make_context(const cli::RunOptions& o, std::uint64_t switch_interval_ns,
+                             bool traced) {
   report::Context c;
   c.gilhost_version = build::kVersion;
   c.python_version = python::Interpreter::version();
   c.python_executable = python::Interpreter::executable();
   c.cpu_model = cpu_model();
   c.cpu_count = std::thread::hardware_concurrency();
-  c.switch_interval_ns = s.interval_us() * 1000;
+  c.switch_interval_ns = switch_interval_ns;
   c.argv = o.argv;
   c.date = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::time(nullptr)));
   c.clock_source = trace::Clock::source();
-  c.traced = s.traced();
-  c.script = o.target == cli::Target::kScript ? o.target_value
+  c.traced = traced;
+  c.script = o.target == cli::Target::kScript   ? o.target_value
              : o.target == cli::Target::kModule ? "-m " + o.target_value
                                                 : "-c";
   return c;

@@ -3,6 +3,7 @@
 
 #include <Python.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,8 +33,10 @@ class Session {
   // Precondition: the GIL is held when `refresh_names` is set.
   trace::Recording record(std::uint64_t begin_ticks, std::uint64_t end_ticks,
                           std::uint64_t sn_begin, std::uint64_t sn_end, bool refresh_names = true);
-  void set_switch_interval(double seconds);  // raises cli::UsageError when Python refuses
-  int finalize();                            // disarm + Py_FinalizeEx
+  // sys.setswitchinterval with `interval` rounded to whole microseconds (what CPython keeps).
+  // Raises cli::UsageError when Python refuses.
+  void set_switch_interval(std::chrono::nanoseconds interval);
+  int finalize();  // disarm + Py_FinalizeEx
 
  private:
   std::unique_ptr<python::Interpreter> interp_;

@@ -1,0 +1,210 @@
+// Shared phases of run and sweep: target checks, the script's top level, runs, outcomes.
+#include "workload/phases.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+
+#include "analysis/metrics.hpp"
+#include "cli/units.hpp"
+#include "report/atomic_file.hpp"
+#include "workload/runner.hpp"
+#include "workload/script_settings.hpp"
+
+namespace gilhost::workload {
+namespace {
+
+using cli::UsageError;
+
+python::MainKind main_kind(cli::Target t) {
+  switch (t) {
+    case cli::Target::kModule:
+      return python::MainKind::kModule;
+    case cli::Target::kCode:
+      return python::MainKind::kCode;
+    default:
+      return python::MainKind::kScript;
+  }
+}
+
+void print_timeout(const analysis::PhaseResult& p) {
+  std::fprintf(stderr, "gilhost: the worker phase passed its --timeout and was stopped\n");
+  for (const std::string& w : p.stuck_workers) {
+    std::fprintf(stderr,
+                 "gilhost: worker %s did not stop within 3 s of being asked (stuck in C code, or "
+                 "waiting for the GIL such code holds): abandoned\n",
+                 w.c_str());
+  }
+}
+
+int interrupted_status() { return g_stop_signal.load() == SIGTERM ? 143 : 130; }
+
+}  // namespace
+
+bool check_target(const cli::RunOptions& o, bool directory_ok) {
+  if (o.target != cli::Target::kScript) return false;
+  struct stat st {};
+  if (stat(o.target_value.c_str(), &st) != 0) {
+    throw UsageError(
+        fmt::format("cannot open script '{}': {}", o.target_value, std::strerror(errno)));
+  }
+  if (S_ISDIR(st.st_mode)) {
+    if (directory_ok) return true;
+    throw UsageError(fmt::format("'{}' is a directory, not a script", o.target_value));
+  }
+  if (FILE* f = std::fopen(o.target_value.c_str(), "rb")) {
+    std::fclose(f);
+  } else {
+    throw UsageError(
+        fmt::format("cannot read script '{}': {}", o.target_value, std::strerror(errno)));
+  }
+  return false;
+}
+
+void check_outputs(const std::vector<std::string>& paths) {
+  for (const std::string& p : paths) {
+    if (p.empty()) continue;
+    try {
+      report::check_writable(p);
+    } catch (const std::exception& e) {
+      throw UsageError(e.what());
+    }
+  }
+}
+
+bool keeps_recordings(const cli::RunOptions& o) {
+  return !o.events_path.empty() || !o.trace_path.empty() || !o.html_path.empty();
+}
+
+std::vector<std::string> script_argv(const cli::RunOptions& o) {
+  std::vector<std::string> argv;
+  switch (o.target) {
+    case cli::Target::kScript:
+      argv.push_back(o.target_value);
+      break;
+    case cli::Target::kModule:
+      argv.push_back("-m");
+      break;
+    case cli::Target::kCode:
+      argv.push_back("-c");
+      break;
+  }
+  argv.insert(argv.end(), o.args.begin(), o.args.end());
+  return argv;
+}
+
+std::optional<int> run_top_level(Session& s, cli::RunOptions& o) {
+  std::optional<int> status = s.interpreter().run_main(main_kind(o.target), o.target_value);
+  if (status) return status;
+  apply_script_defaults(PyModule_GetDict(PyImport_AddModule("__main__")), o);
+  if (o.switch_interval) s.set_switch_interval(*o.switch_interval);
+  return std::nullopt;
+}
+
+void apply_budget_defaults(cli::RunOptions& o) {
+  if (!o.duration && !o.calls) o.duration = std::chrono::seconds(2);
+  if (!o.timeout) o.timeout = std::chrono::seconds(60);
+}
+
+void record_outcome(Outcome& out, const analysis::PhaseResult& p) {
+  out.abandoned = out.abandoned || p.abandoned;
+  if (p.status == analysis::PhaseStatus::kComplete || !out.complete()) return;
+  out.status = analysis::to_string(p.status);
+  switch (p.status) {
+    case analysis::PhaseStatus::kFailed:
+      out.exit_status = p.exit_status.value_or(1);
+      if (!p.error_text.empty()) {
+        std::fprintf(stderr, "gilhost: worker %s raised:\n%s", p.error_worker.c_str(),
+                     p.error_text.c_str());
+      }
+      return;
+    case analysis::PhaseStatus::kInterrupted:
+      out.exit_status = interrupted_status();
+      return;
+    case analysis::PhaseStatus::kTimedOut:
+      out.exit_status = 124;  // as timeout(1)
+      print_timeout(p);
+      return;
+    case analysis::PhaseStatus::kComplete:
+      return;
+  }
+}
+
+bool stop_requested(Outcome& out) {
+  if (g_stop_signal.load() == 0) return false;
+  if (out.complete()) {
+    out.status = "interrupted";
+    out.exit_status = interrupted_status();
+  }
+  return true;
+}
+
+PhaseSignals::PhaseSignals() {
+  struct sigaction sa {};
+  sa.sa_handler = [](int sig) { g_stop_signal.store(sig); };
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, &old_int_);
+  sigaction(SIGTERM, &sa, &old_term_);
+}
+
+PhaseSignals::~PhaseSignals() {
+  sigaction(SIGINT, &old_int_, nullptr);
+  sigaction(SIGTERM, &old_term_, nullptr);
+}
+
+report::RunRecord run_once(Session& s, const cli::RunOptions& o, const cli::WorkerSet& set,
+                           const std::vector<PyObject*>& fns) {
+  PhasePlan plan{set, fns, o.duration, o.calls, o.timeout, s.traced(), s.layout().switch_number};
+  report::RunRecord rec;
+  {
+    PhaseSignals signals;
+    rec.phase = run_phase(plan);
+  }
+  if (s.traced()) {
+    // After abandoning a stuck worker the GIL may never come back: names are not refreshed.
+    trace::Recording r =
+        s.record(rec.phase.begin_ticks, rec.phase.end_ticks, rec.phase.switch_number_begin,
+                 rec.phase.switch_number_end, !rec.phase.abandoned);
+    rec.gil = analysis::compute_metrics(r);
+    if (keeps_recordings(o)) rec.recording = std::move(r);
+  }
+  return rec;
+}
+
+report::ConfigResult run_config(Session& s, const cli::RunOptions& o, const cli::WorkerSet& set,
+                                Outcome& out, const RunAnnouncer& announce) {
+  PhaseSignals signals;  // a stop between two runs must not reach Python's handler
+  PyObject* globals = PyModule_GetDict(PyImport_AddModule("__main__"));
+  std::vector<PyObject*> fns = resolve_functions(globals, set);
+  report::ConfigResult cfg{set, {}};
+  const unsigned warmup = o.warmup.value_or(0), runs = o.runs.value_or(1);
+  for (unsigned i = 0; i < warmup + runs && out.complete() && !stop_requested(out); ++i) {
+    const bool is_warmup = i < warmup;
+    const unsigned number = is_warmup ? i + 1 : i - warmup + 1, count = is_warmup ? warmup : runs;
+    if (announce) {
+      announce(is_warmup, number, count);
+    } else {
+      spdlog::info("{} {} {}/{}", is_warmup ? "warm-up" : "run", cli::format_workers(set), number,
+                   count);
+    }
+    report::RunRecord rec = run_once(s, o, set, fns);
+    record_outcome(out, rec.phase);
+    if (!is_warmup || !out.complete()) cfg.runs.push_back(std::move(rec));
+  }
+  return cfg;
+}
+
+int end_session(Session& s, const Outcome& out) {
+  if (out.abandoned) {
+    std::fflush(nullptr);
+    _exit(out.exit_status);
+  }
+  int fin = s.finalize();
+  return out.exit_status != 0 ? out.exit_status : fin;
+}
+
+}  // namespace gilhost::workload

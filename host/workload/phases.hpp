@@ -1,0 +1,90 @@
+// What `gilhost run` and `gilhost sweep` share: checks before any work, the script's top level,
+// the worker phases and how their outcome decides the exit status.
+#pragma once
+
+#include <Python.h>
+
+#include <csignal>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/options.hpp"
+#include "report/report_data.hpp"
+#include "workload/session.hpp"
+
+namespace gilhost::workload {
+
+// Throws cli::UsageError when a SCRIPT target cannot be opened or read. A directory is an error
+// unless `directory_ok`; returns whether the target is a directory.
+bool check_target(const cli::RunOptions& o, bool directory_ok);
+
+// Output paths are checked before any work, so a typo never costs a measurement. Empty paths
+// are skipped. Throws cli::UsageError("cannot write <path>: <reason>").
+void check_outputs(const std::vector<std::string>& paths);
+
+// Raw events cost memory; they are kept only for the exports that draw or list them.
+bool keeps_recordings(const cli::RunOptions& o);
+
+// sys.argv of the target: [SCRIPT | -m | -c, args...].
+std::vector<std::string> script_argv(const cli::RunOptions& o);
+
+// Runs the target's top level in __main__ (once), then fills the options the command line left
+// unset from its GILHOST dict and applies the switch interval. Returns the exit status when
+// the script ended the process (SystemExit, an exception). Precondition: the GIL is held.
+std::optional<int> run_top_level(Session& s, cli::RunOptions& o);
+
+// The budget when neither the command line nor the script gave one: 2 s per phase, 60 s timeout.
+void apply_budget_defaults(cli::RunOptions& o);
+
+// How the measurement ended so far: the first phase that did not complete decides.
+struct Outcome {
+  std::string status = "complete";  // complete | failed | interrupted | timed_out
+  int exit_status = 0;
+  bool abandoned = false;  // a worker never stopped: the process must exit without finalizing
+  bool complete() const { return status == "complete"; }
+};
+
+// Folds one phase's result into `out`, printing why it stopped (tracebacks, stuck workers) on
+// stderr.
+void record_outcome(Outcome& out, const analysis::PhaseResult& p);
+
+// True (and `out` marked interrupted) when SIGINT/SIGTERM arrived, e.g. between two phases.
+bool stop_requested(Outcome& out);
+
+// While measuring, the host owns SIGINT/SIGTERM: Python's handler would only run once the main
+// thread re-enters Python, which it does not do while it supervises the workers. The handler
+// sets g_stop_signal; nesting is fine (each restores what it replaced).
+class PhaseSignals {
+ public:
+  PhaseSignals();
+  PhaseSignals(const PhaseSignals&) = delete;
+  PhaseSignals& operator=(const PhaseSignals&) = delete;
+  ~PhaseSignals();
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
+
+// One worker phase and, when traced, its GIL metrics (raw events kept only for --events,
+// --trace and --html).
+report::RunRecord run_once(Session& s, const cli::RunOptions& o, const cli::WorkerSet& set,
+                           const std::vector<PyObject*>& fns);
+
+// Told before each run of run_config: whether it is a warm-up, its number (from 1) and how many
+// of its kind there are.
+using RunAnnouncer = std::function<void(bool warmup, unsigned number, unsigned count)>;
+
+// The warm-up and measured runs of one --workers set, in order, until one does not complete.
+// The run that stopped is kept (its partial figures are reported), warm-ups are not. Each run is
+// announced with spdlog::info, or to `announce` when given (a progress bar).
+report::ConfigResult run_config(Session& s, const cli::RunOptions& o, const cli::WorkerSet& set,
+                                Outcome& out, const RunAnnouncer& announce = {});
+
+// Finalizes Python and returns the exit status: the outcome's, else Python's own. With an
+// abandoned worker (which may hold the GIL) finalizing would wait forever: exits at once.
+int end_session(Session& s, const Outcome& out);
+
+}  // namespace gilhost::workload

@@ -1,0 +1,160 @@
+// `gilhost sweep`: the script's top level once, then every interval × workers set, then reports.
+#include "workload/sweep_command.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "cli/units.hpp"
+#include "report/atomic_file.hpp"
+#include "report/sweep_html.hpp"
+#include "report/sweep_recommend.hpp"
+#include "report/sweep_report.hpp"
+#include "workload/context.hpp"
+#include "workload/phases.hpp"
+#include "workload/progress.hpp"
+#include "workload/script_settings.hpp"
+
+namespace gilhost::workload {
+namespace {
+
+using cli::UsageError;
+using std::chrono::nanoseconds;
+
+// A role option must name a role of at least one --workers set (sets without it get "no
+// recommendation" and the reason).
+void check_role(const std::string& role, const char* option, const cli::SweepOptions& so) {
+  if (role.empty()) return;
+  std::vector<std::string> names;
+  for (const cli::WorkerSet& set : so.run.worker_sets) {
+    for (const cli::RoleSpec& r : set) {
+      if (r.name == role) return;
+      if (std::find(names.begin(), names.end(), r.name) == names.end()) names.push_back(r.name);
+    }
+  }
+  throw UsageError(fmt::format("{}: no role '{}' in the workers (roles: {})", option, role,
+                               fmt::join(names, ", ")));
+}
+
+// Everything that can be wrong is found before the first measurement.
+void check_before_measuring(const cli::SweepOptions& so) {
+  if (so.run.worker_sets.empty()) {
+    throw UsageError(
+        "sweep: no workers to run: give --workers NAME=N or a GILHOST dict with "
+        "'workers'");
+  }
+  check_role(so.latency_role, "--latency-role", so);
+  check_role(so.throughput_role, "--throughput-role", so);
+  PyObject* globals = PyModule_GetDict(PyImport_AddModule("__main__"));
+  for (const cli::WorkerSet& set : so.run.worker_sets) resolve_functions(globals, set);
+}
+
+// The recommendation compares with CPython's default interval, so it is measured too.
+bool add_default_interval(cli::SweepOptions& so) {
+  const nanoseconds def(report::RecommendPolicy{}.default_interval_ns);
+  auto& v = so.intervals;
+  if (so.latency_role.empty() || std::find(v.begin(), v.end(), def) != v.end()) return false;
+  v.insert(std::upper_bound(v.begin(), v.end(), def), def);
+  return true;
+}
+
+report::SweepResult make_result(const cli::SweepOptions& so, const Session& s) {
+  const cli::RunOptions& o = so.run;
+  report::SweepResult r;
+  r.context = make_context(o, 0, s.traced());  // the interval varies: see the points
+  for (nanoseconds i : so.intervals) r.intervals_ns.push_back(std::uint64_t(i.count()));
+  for (const cli::WorkerSet& set : o.worker_sets) r.workers.push_back(cli::format_workers(set));
+  r.runs = o.runs.value_or(1);
+  r.warmup = o.warmup.value_or(0);
+  if (o.duration) r.duration_ns = std::uint64_t(o.duration->count());
+  r.calls = o.calls;
+  r.latency_role = so.latency_role;
+  r.throughput_role = so.throughput_role;
+  return r;
+}
+
+// On a terminal the bar says where the sweep is; elsewhere each run is logged, as in `run`.
+RunAnnouncer announcer(ProgressBar& bar, std::size_t step, const std::string& label) {
+  return [&bar, step, label](bool warmup, unsigned number, unsigned count) {
+    std::string what = count > 1 || warmup ? fmt::format("{} · {} {}/{}", label,
+                                                         warmup ? "warm-up" : "run", number, count)
+                                           : label;
+    if (bar.enabled()) {
+      bar.show(step, what);
+    } else {
+      spdlog::info("{}", what);
+    }
+  };
+}
+
+void sweep_points(Session& s, const cli::SweepOptions& so, report::SweepResult& r, Outcome& out) {
+  PhaseSignals signals;  // a stop between two points must not reach Python's handler
+  ProgressBar bar(so.intervals.size() * so.run.worker_sets.size());
+  std::size_t step = 0;
+  for (nanoseconds interval : so.intervals) {
+    s.set_switch_interval(interval);
+    for (const cli::WorkerSet& set : so.run.worker_sets) {
+      if (stop_requested(out)) return;
+      const std::string label = cli::format_duration(interval) + " · " + cli::format_workers(set);
+      ++step;
+      report::ConfigResult cfg = run_config(s, so.run, set, out, announcer(bar, step, label));
+      bar.clear();
+      if (!cfg.runs.empty()) {
+        r.points.push_back(report::point_figures(std::uint64_t(interval.count()), cfg));
+      }
+      if (!out.complete()) return;
+    }
+  }
+}
+
+void write_reports(const cli::SweepOptions& so, const report::SweepResult& r) {
+  if (!so.run.quiet) {
+    std::fputs(report::render_sweep_text(r).c_str(), stdout);
+    std::fflush(stdout);
+  }
+  if (!so.json_path.empty()) {
+    report::write_file_atomically(so.json_path, report::render_sweep_json(r));
+  }
+  if (!so.csv_path.empty()) {
+    report::write_file_atomically(so.csv_path, report::render_sweep_csv(r));
+  }
+  if (!so.html_path.empty()) {
+    report::write_file_atomically(so.html_path, report::render_sweep_html(r));
+  }
+}
+
+// A script that ends the program at its top level leaves nothing to sweep.
+int top_level_ended(Session& s, int status) {
+  std::fprintf(stderr,
+               "gilhost: error: the script ended the program at its top level (exit status "
+               "%d): a sweep needs it to return, leaving its functions to call\n",
+               status);
+  return end_session(s, {"failed", status != 0 ? status : 1, false});
+}
+
+}  // namespace
+
+int sweep_command(const cli::SweepOptions& options) {
+  cli::SweepOptions so = options;
+  check_target(so.run, false);
+  check_outputs({so.json_path, so.csv_path, so.html_path});
+  Session s(script_argv(so.run), !so.run.no_trace, so.run.trace_buffer);
+  if (std::optional<int> status = run_top_level(s, so.run)) return top_level_ended(s, *status);
+  apply_budget_defaults(so.run);
+  check_before_measuring(so);
+  bool default_added = add_default_interval(so);
+
+  report::SweepResult r = make_result(so, s);
+  r.default_added = default_added;
+  Outcome out;
+  sweep_points(s, so, r, out);
+  r.status = out.status;
+  r.exit_status = out.exit_status;
+  write_reports(so, r);
+  return end_session(s, out);
+}
+
+}  // namespace gilhost::workload
