@@ -16,6 +16,7 @@
 namespace gilhost::report {
 namespace {
 
+using analysis::Distribution;
 using analysis::GilStats;
 using analysis::GilSummary;
 using Row = std::vector<std::string>;
@@ -219,6 +220,15 @@ std::string gil_lines(const std::string& first, const std::vector<const GilSumma
   std::uint64_t max_waiters = 0;
   for (const GilSummary* g : s) max_waiters = std::max(max_waiters, g->max_waiters);
   auto m = [&](auto field) { return mean(collect(s, field)); };
+  // A p50 over runs that had no sample at all is shown as "–", not as 0 ns.
+  auto p50 = [&](auto dist) {
+    std::vector<const GilSummary*> with;
+    for (const GilSummary* g : s) {
+      if (dist(*g).count) with.push_back(g);
+    }
+    return with.empty() ? std::string("–")
+                        : ns(mean(collect(with, [&](auto& g) { return dist(g).p50_ns; })));
+  };
   std::string out = fmt::format("{}{} · GIL utilisation {} %\n", kIndent, first,
                                 pct(100 * m([](auto& g) { return g.utilisation; })));
   out += fmt::format(
@@ -226,12 +236,13 @@ std::string gil_lines(const std::string& first, const std::vector<const GilSumma
       "(configured {})\n",
       kIndent, whole(m([](auto& g) { return g.drop_requests; })),
       whole(m([](auto& g) { return g.forced_switches; })),
-      ns(m([](auto& g) { return g.achieved_interval.p50_ns; })),
+      p50([](auto& g) -> const Distribution& { return g.achieved_interval; }),
       ns(m([](auto& g) { return g.configured_interval_ns; })));
-  out += fmt::format("{}hand-off p50 {} voluntary / {} forced · waiters mean {:.2f}, max {}\n",
-                     kIndent, ns(m([](auto& g) { return g.handoff_voluntary.p50_ns; })),
-                     ns(m([](auto& g) { return g.handoff_forced.p50_ns; })),
-                     m([](auto& g) { return g.mean_waiters; }), max_waiters);
+  out +=
+      fmt::format("{}hand-off p50 {} voluntary / {} forced · waiters mean {:.2f}, max {}\n",
+                  kIndent, p50([](auto& g) -> const Distribution& { return g.handoff_voluntary; }),
+                  p50([](auto& g) -> const Distribution& { return g.handoff_forced; }),
+                  m([](auto& g) { return g.mean_waiters; }), max_waiters);
   return out + check_line(s);
 }
 
