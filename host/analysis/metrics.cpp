@@ -119,7 +119,8 @@ void fill_marks(const trace::Recording& recording, const std::vector<ThreadScan>
 // A release is forced when a waiter's drop request fell inside the hold it ends: take_gil only
 // asks while the GIL is locked and nobody switched, so the request targets that hold. CPython's
 // own FORCE_SWITCHING handshake (kForced) is not enough on its own: drop_gil skips it whenever
-// the woken waiter has already reset the request, which on a 2-vCPU VM is nearly always.
+// the woken waiter has already reset the request, which on a loaded 2-vCPU VM is most of the
+// time (docs/metrics.md, forced_switches).
 void mark_forced_releases(std::vector<ThreadScan>& scans) {
   std::vector<std::uint64_t> requests;
   for (const ThreadScan& scan : scans) {
