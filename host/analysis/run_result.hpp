@@ -34,6 +34,15 @@ struct PhaseResult {
   std::optional<int> exit_status;  // set when the phase decides the process's exit status
   std::string error_worker;        // the worker whose exception stopped the run
   std::string error_text;          // its formatted traceback
+  std::string setup_error;         // one line: a sub-interpreter could not be made ready
+  // The own-GIL sub-interpreters of :sub workers: tracer GIL index (-1 untraced), "sub:cpu-0",
+  // and their GIL's switch_number at the window's ends.
+  struct SubGil {
+    int gil = -1;
+    std::string interpreter;
+    std::uint64_t switch_number_begin = 0, switch_number_end = 0;
+  };
+  std::vector<SubGil> sub_gils;
   // Workers that ignored the stop (stuck in C code) and were left running: the process can no
   // longer use Python and must exit once the reports are written.
   bool abandoned = false;

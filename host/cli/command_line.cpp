@@ -115,13 +115,23 @@ WorkerSet parse_workers(std::string_view text, std::string_view what) {
   while (pos <= text.size()) {
     std::size_t comma = std::min(text.find(',', pos), text.size());
     std::string_view part = text.substr(pos, comma - pos);
+    Isolation isolation = Isolation::kDefault;
+    if (std::size_t colon = part.rfind(':'); colon != std::string_view::npos) {
+      std::string_view mode = part.substr(colon + 1);
+      if (mode != "sub" && mode != "shared") {
+        throw UsageError(fmt::format("{}: '{}': the isolation after ':' is sub or shared", what,
+                                     part));
+      }
+      isolation = mode == "sub" ? Isolation::kSub : Isolation::kShared;
+      part = part.substr(0, colon);
+    }
     std::size_t eq = part.find('=');
     std::string_view name = part.substr(0, eq);
     if (!is_identifier(name)) {
       throw UsageError(
           fmt::format("{}: '{}' is not NAME=N with NAME a Python function name", what, part));
     }
-    RoleSpec role{std::string(name), 1};
+    RoleSpec role{std::string(name), 1, isolation};
     if (eq != std::string_view::npos) {
       role.threads = unsigned(
           parse_count(part.substr(eq + 1), fmt::format("{} {}", what, name), kMaxThreadsPerRole));
@@ -138,7 +148,10 @@ WorkerSet parse_workers(std::string_view text, std::string_view what) {
 std::string format_workers(const WorkerSet& set) {
   std::string out;
   for (const RoleSpec& r : set)
-    out += fmt::format("{}{}={}", out.empty() ? "" : ",", r.name, r.threads);
+    out += fmt::format("{}{}={}{}", out.empty() ? "" : ",", r.name, r.threads,
+                       r.isolation == Isolation::kSub      ? ":sub"
+                       : r.isolation == Isolation::kShared ? ":shared"
+                                                           : "");
   return out;
 }
 

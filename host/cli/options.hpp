@@ -10,14 +10,19 @@
 namespace gilhost::cli {
 
 // One role of workers: call the script's function `name` on `threads` native threads.
+// `isolation`: kSub = each thread of the role runs in its own sub-interpreter with its own GIL
+// (PEP 684, "cpu=4:sub"); kDefault follows --isolation.
+enum class Isolation { kDefault, kShared, kSub };
 struct RoleSpec {
   std::string name;
   unsigned threads = 1;
+  Isolation isolation = Isolation::kDefault;
+  bool sub() const { return isolation == Isolation::kSub; }
   bool operator==(const RoleSpec&) const = default;
 };
 using WorkerSet = std::vector<RoleSpec>;
 
-// "cpu=4,io=1" -> {{cpu,4},{io,1}}. Throws UsageError with the offending part.
+// "cpu=4,io=1:sub" -> {{cpu,4},{io,1,kSub}}. Throws UsageError with the offending part.
 WorkerSet parse_workers(std::string_view text, std::string_view what = "--workers");
 std::string format_workers(const WorkerSet& set);
 
@@ -33,6 +38,7 @@ struct RunOptions {
   std::optional<std::chrono::nanoseconds> duration;
   std::optional<std::uint64_t> calls;
   std::optional<std::chrono::nanoseconds> switch_interval;
+  bool subinterpreters = false;  // --isolation subinterpreters: roles default to :sub
   std::optional<unsigned> runs;
   std::optional<unsigned> warmup;
   std::optional<std::chrono::nanoseconds> timeout;

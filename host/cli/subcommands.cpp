@@ -39,6 +39,10 @@ void add_common(CLI::App* cmd, CommonFlags& f, RunOptions& o) {
                   "Call the script's functions on native threads: NAME=N[,NAME=N...]; repeat "
                   "to compare configurations")
       ->type_name("SPEC");
+  cmd->add_option("--isolation", f.isolation,
+                  "shared (default) or subinterpreters: each worker thread of a role without "
+                  ":shared runs in its own sub-interpreter with its own GIL (PEP 684)")
+      ->type_name("MODE");
   cmd->add_option("--duration", f.duration, "How long workers keep calling (default 2s)")
       ->type_name("TIME");
   cmd->add_option("--calls", f.calls, "Calls per worker thread instead of a duration")
@@ -57,6 +61,11 @@ void add_common(CLI::App* cmd, CommonFlags& f, RunOptions& o) {
 
 void validate_common(const CommonFlags& f, RunOptions& o) {
   for (const std::string& w : f.workers) o.worker_sets.push_back(parse_workers(w));
+  if (!f.isolation.empty() && f.isolation != "shared" && f.isolation != "subinterpreters") {
+    throw UsageError(
+        fmt::format("--isolation: '{}' is not shared or subinterpreters", f.isolation));
+  }
+  o.subinterpreters = f.isolation == "subinterpreters";
   if (!f.duration.empty()) o.duration = parse_duration(f.duration, "--duration");
   if (o.duration && o.duration->count() == 0) throw UsageError("--duration: must be positive");
   if (!f.calls.empty()) o.calls = parse_count(f.calls, "--calls", 1'000'000'000);

@@ -13,7 +13,7 @@ namespace gilhost::cli {
 // was wrong (CLI11 would only say "could not convert").
 struct CommonFlags {
   std::vector<std::string> workers;
-  std::string duration, calls, runs, warmup, timeout, buffer;
+  std::string duration, calls, runs, warmup, timeout, buffer, isolation;
 };
 
 struct RunFlags {

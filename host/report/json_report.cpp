@@ -138,6 +138,19 @@ std::uint64_t total_calls(const analysis::PhaseResult& p) {
   return calls;
 }
 
+// Every traced GIL of the run: the main interpreter's (index 0) and each :sub worker's own.
+Json gils_json(const RunRecord& run) {
+  Json gils = Json::array();
+  if (run.gil) {
+    gils.push_back({{"gil", 0}, {"interpreter", "main"}, {"metrics", gil_json(*run.gil)}});
+  }
+  for (const GilRecord& g : run.sub_gils) {
+    gils.push_back(
+        {{"gil", g.gil}, {"interpreter", g.interpreter}, {"metrics", gil_json(g.metrics)}});
+  }
+  return gils;
+}
+
 Json run_json(const RunRecord& run, std::size_t index) {
   const analysis::PhaseResult& p = run.phase;
   Json workers = Json::array();
@@ -157,7 +170,8 @@ Json run_json(const RunRecord& run, std::size_t index) {
           {"switch_number_begin", p.switch_number_begin},
           {"switch_number_end", p.switch_number_end},
           {"workers", std::move(workers)},
-          {"gil", run.gil ? gil_json(*run.gil) : Json(nullptr)}};
+          {"gil", run.gil ? gil_json(*run.gil) : Json(nullptr)},
+          {"gils", gils_json(run)}};
 }
 
 // Named figures of one run, in output order; a figure a run lacks (no GIL) is simply absent.

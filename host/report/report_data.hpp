@@ -28,10 +28,18 @@ struct Context {
   std::string script;        // the target as given
 };
 
+// The metrics of one own-GIL sub-interpreter's GIL over a run.
+struct GilRecord {
+  int gil = 0;              // the tracer's index (Event::gil)
+  std::string interpreter;  // "sub:cpu-0"
+  analysis::GilMetrics metrics;
+};
+
 // One measured repetition of a worker phase.
 struct RunRecord {
   analysis::PhaseResult phase;
-  std::optional<analysis::GilMetrics> gil;  // absent with --no-trace
+  std::optional<analysis::GilMetrics> gil;  // the main GIL; absent with --no-trace
+  std::vector<GilRecord> sub_gils;          // one per :sub worker thread, when traced
   std::optional<trace::Recording> recording;  // raw events, kept only when --events is given
 };
 

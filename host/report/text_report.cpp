@@ -75,7 +75,10 @@ struct RoleRun {
   const GilStats* gil = nullptr;  // none without a trace
 };
 
-RoleRun role_run(const RunRecord& run, const std::string& role) {
+// A :sub role's threads hold their own GILs, not the main one: its GIL columns show "–" (each
+// sub-interpreter's GIL has its own block below the table).
+RoleRun role_run(const RunRecord& run, const cli::RoleSpec& spec) {
+  const std::string& role = spec.name;
   RoleRun out;
   std::uint64_t cpu_ns = 0;
   std::vector<std::uint64_t> latencies;
@@ -91,7 +94,7 @@ RoleRun role_run(const RunRecord& run, const std::string& role) {
   out.cpu_percent = wall > 0 ? 100.0 * double(cpu_ns) / wall : 0.0;
   out.latency_p50 = double(lat.p50_ns);
   out.latency_p99 = double(lat.p99_ns);
-  if (!run.gil) return out;
+  if (!run.gil || spec.sub()) return out;
   auto it = run.gil->roles.find(role);
   if (it != run.gil->roles.end()) out.gil = &it->second;
   return out;
@@ -246,6 +249,43 @@ std::string gil_lines(const std::string& first, const std::vector<const GilSumma
   return out + check_line(s);
 }
 
+// "sub:cpu-0" -> "GIL of cpu-0's sub-interpreter".
+std::string interpreter_title(const std::string& interpreter) {
+  const std::string worker = interpreter.substr(interpreter.find(':') + 1);
+  return fmt::format("GIL of {}'s sub-interpreter", worker);
+}
+
+// One block per own-GIL sub-interpreter (means over runs, matched by interpreter name), then
+// the total over every GIL; nothing when the configuration has no :sub worker.
+std::string sub_gil_blocks(const ConfigResult& c) {
+  std::vector<std::string> names;
+  for (const RunRecord& run : c.runs) {
+    for (const GilRecord& g : run.sub_gils) {
+      if (std::find(names.begin(), names.end(), g.interpreter) == names.end())
+        names.push_back(g.interpreter);
+    }
+  }
+  if (names.empty()) return "";
+  std::string out;
+  double held_total = 0;
+  for (const std::string& name : names) {
+    std::vector<const GilSummary*> s;
+    for (const RunRecord& run : c.runs) {
+      for (const GilRecord& g : run.sub_gils)
+        if (g.interpreter == name) s.push_back(&g.metrics.summary);
+    }
+    held_total += mean(collect(s, [](auto& g) { return g.utilisation; }));
+    out += gil_lines(interpreter_title(name), s);
+  }
+  double main_util = mean(collect(c.runs, [](const RunRecord& run) {
+    return run.gil ? run.gil->summary.utilisation : 0.0;
+  }));
+  return out + fmt::format("{}all {} GILs (main + {} sub-interpreters): held {} % of one CPU in "
+                           "total\n",
+                           kIndent, names.size() + 1, names.size(),
+                           pct(100 * (held_total + main_util)));
+}
+
 std::string config_summary(const Report& r, const ConfigResult& c) {
   Values walls, cpus;
   std::vector<const GilSummary*> gils;
@@ -258,7 +298,7 @@ std::string config_summary(const Report& r, const ConfigResult& c) {
       fmt::format("{}wall {} · process CPU {} %", c.runs.size() > 1 ? "mean per run: " : "",
                   ns(mean(walls)), pct(mean(cpus)));
   if (!r.context.traced || gils.empty()) return fmt::format("{}{} {}\n", kIndent, first, kNoTrace);
-  return gil_lines(first, gils);
+  return gil_lines(first, gils) + sub_gil_blocks(c);
 }
 
 std::string interval_part(const Context& c) {
@@ -276,7 +316,7 @@ std::string config_block(const Report& r, const ConfigResult& c) {
   std::vector<std::string> ranges;
   for (const cli::RoleSpec& spec : c.workers) {
     std::vector<RoleRun> runs;
-    for (const RunRecord& run : c.runs) runs.push_back(role_run(run, spec.name));
+    for (const RunRecord& run : c.runs) runs.push_back(role_run(run, spec));
     rows.push_back(role_row(spec, runs, r.context.traced));
     rates.push_back(collect(runs, [](const RoleRun& x) { return x.calls_per_s; }));
     ranges.push_back(spec.name + " " + min_max(rates.back()));

@@ -75,8 +75,8 @@ int timedwait_first(pthread_cond_t* c, pthread_mutex_t* m, const struct timespec
 // Finds the GIL whose member `field` is `p`; -1 if none.
 template <void* GilAddrs::*field>
 inline int gil_with(const void* p) {
-  for (int i = 0; i < g_gil_count; ++i) {
-    if (g_gils[i].*field == p) return i;
+  for (int i = 0, n = __atomic_load_n(&g_gil_count, __ATOMIC_ACQUIRE); i < n; ++i) {
+    if (__atomic_load_n(&(g_gils[i].*field), __ATOMIC_ACQUIRE) == p) return i;
   }
   return -1;
 }
@@ -95,10 +95,11 @@ __attribute__((noinline)) int traced_lock(pthread_mutex_t* m) {
   }
   if (int g = gil_with<&GilAddrs::switch_mutex>(m); g >= 0) {
     const std::uint64_t bit = 1ull << g;
+    const unsigned long* sn = __atomic_load_n(&g_gils[g].switch_number, __ATOMIC_ACQUIRE);
     int r = real_lock(m);
     if (t_trace.in_mutex & bit) {
       t_trace.holds |= bit;
-      emit_at(now_ticks_ordered(), EventKind::kAcquire, g, low32(g_gils[g].switch_number));
+      emit_at(now_ticks_ordered(), EventKind::kAcquire, g, low32(sn));
     } else {
       emit(EventKind::kForced, g, 0);
     }
@@ -115,7 +116,8 @@ __attribute__((noinline)) int traced_unlock(pthread_mutex_t* m) {
 __attribute__((noinline)) int traced_signal(pthread_cond_t* c) {
   if (int g = gil_with<&GilAddrs::cond>(c); g >= 0) {
     t_trace.holds &= ~(1ull << g);
-    emit(EventKind::kRelease, g, low32(g_gils[g].switch_number));
+    const unsigned long* sn = __atomic_load_n(&g_gils[g].switch_number, __ATOMIC_ACQUIRE);
+    emit(EventKind::kRelease, g, low32(sn));
   }
   return real_signal(c);
 }
@@ -135,7 +137,10 @@ __attribute__((noinline)) int traced_timedwait(pthread_cond_t* c, pthread_mutex_
   if (g < 0) return real_timedwait(c, m, t);
   // gil->mutex is held before and after the wait, so these reads are consistent; the test is
   // take_gil's own: timed out, still locked, nobody switched meanwhile.
-  const GilAddrs& a = g_gils[g];
+  // A copy: the entry may be unregistered while this thread waits (its GIL is still alive).
+  const GilAddrs a{nullptr, nullptr, nullptr, nullptr,
+                   __atomic_load_n(&g_gils[g].switch_number, __ATOMIC_ACQUIRE),
+                   __atomic_load_n(&g_gils[g].locked, __ATOMIC_ACQUIRE)};
   unsigned long before = __atomic_load_n(a.switch_number, __ATOMIC_RELAXED);
   int r = real_timedwait(c, m, t);
   if (r == ETIMEDOUT && __atomic_load_n(a.locked, __ATOMIC_RELAXED) == 1 &&

@@ -112,17 +112,22 @@ Slot* slot_of_current_thread() {
   return nullptr;
 }
 
+// Readers test `p - g_lo < g_span` with two independent loads, so every intermediate state must
+// be a superset of both the old and the new range: widen to everything, move lo, then narrow.
 void recompute_bounds() {
   std::uintptr_t lo = ~std::uintptr_t(0), hi = 0;
   for (int i = 0; i < g_gil_count; ++i) {
+    if (g_gils[i].mutex == nullptr) continue;  // unregistered
     for (void* p : {g_gils[i].mutex, g_gils[i].cond, g_gils[i].switch_mutex,
                     g_gils[i].switch_cond}) {
       lo = std::min(lo, std::uintptr_t(p));
       hi = std::max(hi, std::uintptr_t(p) + 1);
     }
   }
-  __atomic_store_n(&g_lo, lo, __ATOMIC_RELAXED);
-  if (g.armed.load()) __atomic_store_n(&g_span, hi - lo, __ATOMIC_RELEASE);
+  const bool armed = g.armed.load();
+  if (armed) __atomic_store_n(&g_span, ~std::uintptr_t(0), __ATOMIC_SEQ_CST);
+  __atomic_store_n(&g_lo, lo, __ATOMIC_SEQ_CST);
+  if (armed) __atomic_store_n(&g_span, hi > lo ? hi - lo : 0, __ATOMIC_SEQ_CST);
 }
 
 // Runs at thread exit (pthread key destructor): the slot can be recycled once drained and
@@ -194,14 +199,43 @@ void Tracer::init(std::size_t ring_capacity_events) {
   });
 }
 
+namespace {
+std::mutex g_table_mu;  // serialises writers of g_gils; readers never take it
+
+void store_gil(int idx, const GilAddrs& a) {
+  GilAddrs& d = g_gils[idx];
+  __atomic_store_n(&d.mutex, a.mutex, __ATOMIC_RELEASE);
+  __atomic_store_n(&d.cond, a.cond, __ATOMIC_RELEASE);
+  __atomic_store_n(&d.switch_mutex, a.switch_mutex, __ATOMIC_RELEASE);
+  __atomic_store_n(&d.switch_cond, a.switch_cond, __ATOMIC_RELEASE);
+  __atomic_store_n(&d.switch_number, a.switch_number, __ATOMIC_RELEASE);
+  __atomic_store_n(&d.locked, a.locked, __ATOMIC_RELEASE);
+}
+}  // namespace
+
 int Tracer::register_gil(const gilhost_gil_layout& l) {
-  if (g_gil_count >= kMaxGils) return -1;
-  int idx = g_gil_count;
-  g_gils[idx] = GilAddrs{l.mutex, l.cond, l.switch_mutex, l.switch_cond, l.switch_number,
-                         l.locked};
-  g_gil_count = idx + 1;
+  std::lock_guard lock(g_table_mu);
+  int idx = 0;
+  while (idx < g_gil_count && g_gils[idx].mutex != nullptr) ++idx;  // reuse a freed index
+  if (idx >= kMaxGils) return -1;
+  // The caller holds this GIL, so its own bits for a reused index must describe that; other
+  // threads that used the index's previous GIL have exited (see unregister_gil).
+  t_trace.holds |= 1ull << idx;
+  t_trace.in_mutex &= ~(1ull << idx);
+  store_gil(idx, GilAddrs{l.mutex, l.cond, l.switch_mutex, l.switch_cond, l.switch_number,
+                          l.locked});
+  if (idx == g_gil_count) __atomic_store_n(&g_gil_count, idx + 1, __ATOMIC_RELEASE);
   recompute_bounds();
   return idx;
+}
+
+void Tracer::unregister_gil(int index) {
+  std::lock_guard lock(g_table_mu);
+  if (index <= 0 || index >= g_gil_count) return;  // the main GIL (0) stays for the process
+  store_gil(index, GilAddrs{});
+  t_trace.holds &= ~(1ull << index);
+  t_trace.in_mutex &= ~(1ull << index);
+  recompute_bounds();
 }
 
 void Tracer::arm(int holder_gil) {

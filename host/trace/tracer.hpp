@@ -86,7 +86,14 @@ class Tracer {
  public:
   static void init(std::size_t ring_capacity_events);
   // Returns the GIL's index, or -1 when the table is full.
+  // Registering while armed is safe with the caller holding that GIL and no waiter on it; a
+  // freed index is reused, with the caller's per-thread bits reset.
   static int register_gil(const gilhost_gil_layout& layout);
+  // Removes GIL `index` (never 0, the main GIL) before its memory is freed (Py_EndInterpreter),
+  // so that a later GIL at the same heap address is not mistaken for it. Precondition: the
+  // caller holds that GIL and every other thread that ever used it has exited, so no thread is
+  // inside a traced call on it and no thread keeps a stale holds/in_mutex bit for the index.
+  static void unregister_gil(int index);
   // Marks the calling thread as the holder of GIL `gil` (it must hold it) and starts tracing.
   static void arm(int holder_gil);
   static void disarm();

@@ -114,6 +114,11 @@ void record_outcome(Outcome& out, const analysis::PhaseResult& p) {
   out.abandoned = out.abandoned || p.abandoned;
   if (p.status == analysis::PhaseStatus::kComplete || !out.complete()) return;
   out.status = analysis::to_string(p.status);
+  if (!p.setup_error.empty()) {
+    out.exit_status = 1;
+    std::fprintf(stderr, "gilhost: error: %s\n", p.setup_error.c_str());
+    return;
+  }
   switch (p.status) {
     case analysis::PhaseStatus::kFailed:
       out.exit_status = p.exit_status.value_or(1);
@@ -156,9 +161,24 @@ PhaseSignals::~PhaseSignals() {
   sigaction(SIGTERM, &old_term_, nullptr);
 }
 
+// Per-GIL metrics of the phase's own-GIL sub-interpreters (the main GIL's are RunRecord::gil).
+std::vector<report::GilRecord> sub_gil_metrics(const trace::Recording& r,
+                                               const analysis::PhaseResult& p) {
+  std::vector<report::GilRecord> out;
+  for (const analysis::PhaseResult::SubGil& g : p.sub_gils) {
+    if (g.gil < 0) continue;
+    report::GilRecord rec{g.gil, g.interpreter,
+                          analysis::compute_gil_metrics(r, std::uint8_t(g.gil))};
+    rec.metrics.summary.switch_number_delta = g.switch_number_end - g.switch_number_begin;
+    out.push_back(std::move(rec));
+  }
+  return out;
+}
+
 report::RunRecord run_once(Session& s, const cli::RunOptions& o, const cli::WorkerSet& set,
                            const std::vector<PyObject*>& fns) {
-  PhasePlan plan{set, fns, o.duration, o.calls, o.timeout, s.traced(), s.layout().switch_number};
+  PhasePlan plan{set, fns, o.duration, o.calls, o.timeout, s.traced(), s.layout().switch_number,
+                 SubScript{o.target_value, script_argv(o)}};
   report::RunRecord rec;
   {
     PhaseSignals signals;
@@ -170,13 +190,31 @@ report::RunRecord run_once(Session& s, const cli::RunOptions& o, const cli::Work
         s.record(rec.phase.begin_ticks, rec.phase.end_ticks, rec.phase.switch_number_begin,
                  rec.phase.switch_number_end, !rec.phase.abandoned);
     rec.gil = analysis::compute_metrics(r);
+    rec.sub_gils = sub_gil_metrics(r, rec.phase);
     if (keeps_recordings(o)) rec.recording = std::move(r);
   }
   return rec;
 }
 
-report::ConfigResult run_config(Session& s, const cli::RunOptions& o, const cli::WorkerSet& set,
-                                Outcome& out, const RunAnnouncer& announce) {
+cli::WorkerSet resolve_isolation(const cli::RunOptions& o, cli::WorkerSet set) {
+  bool any_sub = false;
+  for (cli::RoleSpec& r : set) {
+    if (r.isolation == cli::Isolation::kDefault && o.subinterpreters) {
+      r.isolation = cli::Isolation::kSub;
+    }
+    any_sub = any_sub || r.sub();
+  }
+  if (any_sub && o.target != cli::Target::kScript) {
+    throw UsageError("sub-interpreter workers (:sub, --isolation subinterpreters) need a SCRIPT "
+                     "target, not -m or -c");
+  }
+  return set;
+}
+
+report::ConfigResult run_config(Session& s, const cli::RunOptions& o,
+                                const cli::WorkerSet& given, Outcome& out,
+                                const RunAnnouncer& announce) {
+  const cli::WorkerSet set = resolve_isolation(o, given);
   PhaseSignals signals;  // a stop between two runs must not reach Python's handler
   PyObject* globals = PyModule_GetDict(PyImport_AddModule("__main__"));
   std::vector<PyObject*> fns = resolve_functions(globals, set);
@@ -199,7 +237,7 @@ report::ConfigResult run_config(Session& s, const cli::RunOptions& o, const cli:
 }
 
 int end_session(Session& s, const Outcome& out) {
-  if (out.abandoned) {
+  if (out.abandoned || g_skip_finalize.load()) {  // g_skip_finalize: gh-119213, subinterpreter.hpp
     std::fflush(nullptr);
     _exit(out.exit_status);
   }

@@ -70,6 +70,7 @@ struct Sync {
 struct Worker {
   python::WorkerIdentity identity;
   PyObject* function = nullptr;
+  SubInterpreter* sub = nullptr;  // a :sub worker's own interpreter, else the main one
   analysis::WorkerResult result;
   unsigned long python_thread_id = 0;
   std::atomic<bool> finished{false};
@@ -116,14 +117,38 @@ void call_loop(Worker& w, Sync& sync, const PhasePlan& plan) {
   }
 }
 
+// A :sub worker gets a thread state of its own interpreter, bound to this thread; a shared one
+// the main interpreter's, through PyGILState_Ensure (never on a :sub thread: section 2 of
+// cpython-gil-internals.md). Returns with the GIL released.
+PyThreadState* attach(Worker& w, PyGILState_STATE& gstate) {
+  if (w.sub != nullptr) {
+    PyThreadState* ts = PyThreadState_New(w.sub->interp());
+    PyEval_RestoreThread(ts);
+    return PyEval_SaveThread();
+  }
+  gstate = PyGILState_Ensure();  // one thread state for the worker's life
+  w.python_thread_id = PyThread_get_thread_ident();
+  return PyEval_SaveThread();
+}
+
+// Deletes the thread state and releases the GIL. Precondition: the GIL is held.
+void detach(Worker& w, PyGILState_STATE gstate) {
+  if (w.sub != nullptr) {
+    PyThreadState_Clear(PyThreadState_Get());
+    // Leaves the creation thread state as the interpreter's only one, as Py_EndInterpreter needs.
+    PyThreadState_DeleteCurrent();
+  } else {
+    PyGILState_Release(gstate);
+  }
+}
+
 void worker_main(Worker& w, Sync& sync, const PhasePlan& plan) {
   pthread_setname_np(pthread_self(), w.result.name.substr(0, 15).c_str());
   w.result.tid = int(syscall(SYS_gettid));
   if (plan.trace) trace::Tracer::set_worker(w.identity.role, w.result.name);
   python::set_current_worker(&w.identity);
-  PyGILState_STATE gstate = PyGILState_Ensure();  // one thread state for the worker's life
-  w.python_thread_id = PyThread_get_thread_ident();
-  PyThreadState* ts = PyEval_SaveThread();
+  PyGILState_STATE gstate{};
+  PyThreadState* ts = attach(w, gstate);
   {
     std::unique_lock lock(sync.mu);
     ++sync.ready;
@@ -135,7 +160,7 @@ void worker_main(Worker& w, Sync& sync, const PhasePlan& plan) {
   call_loop(w, sync, plan);
   w.result.cpu_ns = cpu_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0;
   w.result.latencies_ns.shrink_to_fit();  // kept for the report: no spare capacity per run
-  PyGILState_Release(gstate);  // deletes the thread state and releases the GIL
+  detach(w, gstate);
   std::uint64_t end = trace::now_ticks();
   python::set_current_worker(nullptr);
   std::lock_guard lock(sync.mu);
@@ -165,8 +190,8 @@ std::vector<std::unique_ptr<Worker>> make_workers(const PhasePlan& plan) {
 // may hold the GIL forever, and the supervisor must not wait for it (it still has to give up).
 std::thread interrupt_workers(const std::vector<std::unique_ptr<Worker>>& workers, PyObject* exc) {
   std::vector<unsigned long> ids;
-  for (const auto& w : workers) {
-    if (!w->finished) ids.push_back(w->python_thread_id);
+  for (const auto& w : workers) {  // :sub workers have no main-interpreter thread state
+    if (!w->finished && w->sub == nullptr) ids.push_back(w->python_thread_id);
   }
   return std::thread([ids = std::move(ids), exc] {
     pthread_setname_np(pthread_self(), "gilhost-stop");
@@ -226,6 +251,35 @@ std::uint64_t read_switch_number(const PhasePlan& plan) {
   return plan.switch_number ? __atomic_load_n(plan.switch_number, __ATOMIC_ACQUIRE) : 0;
 }
 
+using Subs = std::vector<std::unique_ptr<SubInterpreter>>;
+
+// One own-GIL sub-interpreter per thread of a :sub role, made by the calling thread (which holds
+// the main GIL) before any worker exists. Throws SubInterpreterError; those made are ended.
+Subs make_subinterpreters(std::vector<std::unique_ptr<Worker>>& workers, const PhasePlan& plan) {
+  Subs subs;
+  for (std::size_t r = 0, k = 0; r < plan.roles.size(); ++r) {
+    for (unsigned i = 0; i < plan.roles[r].threads; ++i, ++k) {
+      if (!plan.roles[r].sub()) continue;
+      Worker& w = *workers[k];
+      subs.push_back(SubInterpreter::create(plan.script, w.result.name, plan.roles[r].name,
+                                            plan.trace));
+      w.sub = subs.back().get();
+      w.function = w.sub->function();
+    }
+  }
+  return subs;
+}
+
+void read_sub_switch_numbers(const Subs& subs, analysis::PhaseResult& result, bool begin) {
+  if (begin) {
+    for (const auto& s : subs) result.sub_gils.push_back({s->gil_index(), s->label()});
+  }
+  for (std::size_t i = 0; i < subs.size(); ++i) {
+    (begin ? result.sub_gils[i].switch_number_begin : result.sub_gils[i].switch_number_end) =
+        subs[i]->switch_number();
+  }
+}
+
 // Precondition: sync.mu is held (workers' `finished` flags are stable).
 analysis::PhaseResult abandon(analysis::PhaseResult result,
                               std::vector<std::unique_ptr<Worker>>& workers,
@@ -256,19 +310,29 @@ analysis::PhaseResult run_phase(const PhasePlan& caller_plan) {
   sync.plan = caller_plan;
   const PhasePlan& plan = sync.plan;
   auto workers = make_workers(plan);
+  analysis::PhaseResult result;
+  Subs subs;
+  try {
+    subs = make_subinterpreters(workers, plan);
+  } catch (const SubInterpreterError& e) {  // those already made were ended
+    result.status = analysis::PhaseStatus::kFailed;
+    result.exit_status = 1;
+    result.setup_error = e.what();
+    return result;
+  }
   std::vector<std::thread> threads;
   threads.reserve(workers.size());
   for (auto& w : workers) {
     threads.emplace_back(worker_main, std::ref(*w), std::ref(sync), std::cref(plan));
   }
 
-  analysis::PhaseResult result;
   PyThreadState* main_ts = PyEval_SaveThread();
   {
     std::unique_lock lock(sync.mu);
     sync.cv.wait(lock, [&] { return sync.ready == workers.size(); });
     // Every worker is attached and waiting with the GIL free: the window starts here.
     result.switch_number_begin = read_switch_number(plan);
+    read_sub_switch_numbers(subs, result, true);
     result.begin_ticks = trace::now_ticks();
     result.process_cpu_ns = cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
     if (plan.duration) sync.deadline = Clock::now() + *plan.duration;
@@ -285,6 +349,7 @@ analysis::PhaseResult run_phase(const PhasePlan& caller_plan) {
   result.wall_ns = std::uint64_t((Clock::now() - wall0).count());
   result.process_cpu_ns = cpu_ns(CLOCK_PROCESS_CPUTIME_ID) - result.process_cpu_ns;
   result.switch_number_end = read_switch_number(plan);
+  if (!sv.abandoned) read_sub_switch_numbers(subs, result, false);
   result.peak_rss_bytes = peak_rss_bytes();
   std::unique_lock lock(sync.mu);  // abandoned workers may still write to sync
   if (sync.exit_status && result.status == analysis::PhaseStatus::kComplete) {
@@ -297,12 +362,14 @@ analysis::PhaseResult run_phase(const PhasePlan& caller_plan) {
     result = abandon(std::move(result), workers, threads, sv);
     lock.unlock();
     (void)sync_owner.release();
+    for (auto& sub : subs) (void)sub.release();  // a stuck worker may still run in it
     return result;
   }
   lock.unlock();
   result.end_ticks = sync.last_end_ticks;
   for (auto& w : workers) result.workers.push_back(std::move(w->result));
   PyEval_RestoreThread(main_ts);
+  for (auto& sub : subs) sub->end();
   return result;
 }
 

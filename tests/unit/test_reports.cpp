@@ -571,3 +571,41 @@ TEST_CASE("atomic file: a missing directory fails with the path and the reason",
   CHECK(entries(dir).empty());
   std::filesystem::remove_all(dir);
 }
+
+// ---- Sub-interpreter GILs ------------------------------------------------------------------
+
+namespace {
+
+Report report_with_sub_gils() {
+  Report r = make_report(1);
+  RunRecord& run = r.configs[0].runs[0];
+  run.sub_gils.push_back({1, "sub:cpu-0", gil_metrics(2'000'000'000, 0)});
+  run.sub_gils.push_back({2, "sub:cpu-1", gil_metrics(2'000'000'000, 3)});
+  run.sub_gils.back().metrics.summary.holder_changes = 3;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("text: one block per sub-interpreter GIL and a total", "[report][text]") {
+  std::string text = report::render_text(report_with_sub_gils());
+  CHECK(has_line_starting(text, "  GIL of cpu-0's sub-interpreter · GIL utilisation"));
+  CHECK(has_line_starting(text, "  GIL of cpu-1's sub-interpreter · GIL utilisation"));
+  CHECK(contains(text, "holder changes 3 = switch_number Δ 3 ✓"));
+  CHECK(has_line_starting(text, "  all 3 GILs (main + 2 sub-interpreters): held"));
+  CHECK_FALSE(contains(report::render_text(make_report(1)), "sub-interpreter"));
+}
+
+TEST_CASE("json: runs[].gils lists the main GIL then each sub-interpreter's", "[report][json]") {
+  auto j = nlohmann::json::parse(report::render_json(report_with_sub_gils()));
+  const auto& gils = j["configs"][0]["runs"][0]["gils"];
+  REQUIRE(gils.size() == 3);
+  CHECK(gils[0]["gil"] == 0);
+  CHECK(gils[0]["interpreter"] == "main");
+  CHECK(gils[0]["metrics"] == j["configs"][0]["runs"][0]["gil"]);
+  CHECK(gils[2]["gil"] == 2);
+  CHECK(gils[2]["interpreter"] == "sub:cpu-1");
+  CHECK(gils[2]["metrics"]["summary"]["switch_number_delta"] == 3);
+  auto plain = nlohmann::json::parse(report::render_json(make_report(1)));
+  CHECK(plain["configs"][0]["runs"][0]["gils"].size() == 1);
+}
