@@ -334,18 +334,32 @@ std::string thread_name(const trace::ThreadInfo& info) {
   return "tid " + std::to_string(info.tid);
 }
 
+constexpr std::size_t kMaxScriptRows = 20;
+
 std::string script_block(const Report& r) {
   std::string wall = ns(double(r.script_wall_ns));
   std::string out =
       fmt::format("Script {} · wall {}{}\n", r.context.script, wall, interval_part(r.context));
   if (!r.script_gil) return fmt::format("{}{}{}\n", out, kIndent, kNoTrace);
+  // A script may start thousands of threads: the table shows those that held the GIL longest
+  // (all of them are in the JSON).
+  std::vector<const analysis::ThreadMetrics*> threads;
+  for (const analysis::ThreadMetrics& t : r.script_gil->threads) threads.push_back(&t);
+  std::stable_sort(threads.begin(), threads.end(), [](auto* a, auto* b) {
+    return a->gil.held_fraction > b->gil.held_fraction;
+  });
   std::vector<Row> rows;
-  for (const analysis::ThreadMetrics& t : r.script_gil->threads) {
+  for (std::size_t i = 0; i < std::min(threads.size(), kMaxScriptRows); ++i) {
+    const analysis::ThreadMetrics& t = *threads[i];
     rows.push_back({thread_name(t.info), std::to_string(t.gil.hold.count),
                     pct(100 * t.gil.held_fraction), ns(double(t.gil.wait.p50_ns)),
                     ns(double(t.gil.wait.p99_ns)), std::to_string(t.gil.forced_releases)});
   }
   out += render_table({"thread", "holds", "held %", "wait p50", "wait p99", "forced"}, rows);
+  if (threads.size() > kMaxScriptRows) {
+    out += fmt::format("{}… and {} more threads (all in --json)\n", kIndent,
+                       threads.size() - kMaxScriptRows);
+  }
   return out + gil_lines("wall " + wall, {&r.script_gil->summary});
 }
 

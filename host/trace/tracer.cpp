@@ -45,6 +45,10 @@ struct State {
   // out of slots. Guarded by free_mu; a slot on this list has ready == false.
   std::mutex free_mu;
   std::vector<std::size_t> free_slots;
+  // Events of exited threads, moved out of their slots by the collector so that the slot and
+  // its ring serve the next thread at once (a script may start thousands of short threads
+  // before anything is consumed). Raw ticks, guarded by drain_mu.
+  std::vector<ThreadEvents> retired;
   pthread_key_t exit_key;
   std::atomic<std::uint64_t> unslotted_lost{0};
   std::atomic<bool> armed{false};
@@ -64,26 +68,50 @@ std::size_t slot_count() {
   return std::min(g.next_slot.load(std::memory_order_acquire), kMaxSlots);
 }
 
+// Precondition: drain_mu is held and the slot's thread has exited (so its ring is final).
+void retire(std::size_t i) {
+  Slot& s = g.slots[i];
+  s.ring->drain_into(s.drained);
+  std::uint64_t lost = s.ring->lost() - s.lost_seen;
+  if (!s.drained.empty() || lost) {
+    std::lock_guard info(g.info_mu);
+    g.retired.push_back(ThreadEvents{s.info, std::move(s.drained), lost});
+  }
+  s.drained = {};
+  s.ready.store(false, std::memory_order_release);
+  std::lock_guard lock(g.free_mu);
+  g.free_slots.push_back(i);
+}
+
 void drain_all_locked() {
   for (std::size_t i = 0, n = slot_count(); i < n; ++i) {
     Slot& s = g.slots[i];
-    if (s.ready.load(std::memory_order_acquire)) s.ring->drain_into(s.drained);
+    if (!s.ready.load(std::memory_order_acquire)) continue;
+    // `finished` is read before draining: the thread's last push happened before it was set.
+    if (s.finished.load(std::memory_order_acquire)) {
+      retire(i);
+    } else {
+      s.ring->drain_into(s.drained);
+    }
   }
 }
 
-// Precondition: drain_mu and info_mu are held and the slot was just drained.
-void recycle_if_done(std::size_t i) {
-  Slot& s = g.slots[i];
-  if (!s.finished.load(std::memory_order_acquire) || !s.drained.empty()) return;
-  std::vector<Event> late;
-  if (s.ring->drain_into(late) != 0) {  // emitted between the drain and now: keep for next time
-    s.drained = std::move(late);
-    return;
+// Appends to `rec` the events of `events` up to `end_ticks`; drops them from `events` (and
+// zeroes `lost`, now reported) when `consume` is set.
+void cut(const ThreadInfo& info, std::vector<Event>& events, std::uint64_t& lost,
+         std::uint64_t end_ticks, bool consume, const Clock& clock, Recording& rec) {
+  auto last = std::upper_bound(events.begin(), events.end(), end_ticks,
+                               [](std::uint64_t t, const Event& e) { return t < e.ts_ns; });
+  if (last != events.begin() || lost) {
+    ThreadEvents te{info, {events.begin(), last}, lost};
+    for (Event& e : te.events) e.ts_ns = clock.to_ns(e.ts_ns);
+    rec.lost_total += lost;
+    rec.threads.push_back(std::move(te));
   }
-  s.ready.store(false, std::memory_order_release);
-  s.drained.shrink_to_fit();
-  std::lock_guard lock(g.free_mu);
-  g.free_slots.push_back(i);
+  if (consume) {
+    events.erase(events.begin(), last);
+    lost = 0;
+  }
 }
 
 void collector_loop() {
@@ -267,24 +295,17 @@ Recording Tracer::snapshot(std::uint64_t begin_ticks, std::uint64_t end_ticks, b
   drain_all_locked();
   const Clock clock = Clock::current();
   std::lock_guard info(g.info_mu);
+  for (ThreadEvents& t : g.retired) cut(t.info, t.events, t.lost, end_ticks, consume, clock, rec);
+  if (consume) {
+    std::erase_if(g.retired, [](const ThreadEvents& t) { return t.events.empty(); });
+  }
   for (std::size_t i = 0, n = slot_count(); i < n; ++i) {
     Slot& s = g.slots[i];
     if (!s.ready.load(std::memory_order_acquire)) continue;
-    auto last = std::upper_bound(s.drained.begin(), s.drained.end(), end_ticks,
-                                 [](std::uint64_t t, const Event& e) { return t < e.ts_ns; });
     std::uint64_t lost_now = s.ring->lost();
     std::uint64_t lost = lost_now - s.lost_seen;
-    if (last != s.drained.begin() || lost) {
-      ThreadEvents te{s.info, {s.drained.begin(), last}, lost};
-      for (Event& e : te.events) e.ts_ns = clock.to_ns(e.ts_ns);
-      rec.lost_total += lost;
-      rec.threads.push_back(std::move(te));
-    }
-    if (consume) {
-      s.drained.erase(s.drained.begin(), last);
-      s.lost_seen = lost_now;
-      recycle_if_done(i);
-    }
+    cut(s.info, s.drained, lost, end_ticks, consume, clock, rec);
+    if (consume) s.lost_seen = lost_now;
   }
   rec.lost_total += g.unslotted_lost.load();
   rec.window_begin_ns = clock.to_ns(begin_ticks);
