@@ -52,8 +52,8 @@ BENCHMARK(BM_OtherMutex);
 int main(int argc, char** argv) {
   const char* env = std::getenv("GILHOST_BENCH_TRACE");
   bool trace = env != nullptr && env[0] == '1';
-  g_session = std::make_unique<gilhost::workload::Session>(std::vector<std::string>{"bench"},
-                                                           trace, 1 << 20);
+  g_session = std::make_unique<gilhost::workload::Session>(std::vector<std::string>{"bench"}, trace,
+                                                           1 << 20);
   g_main = PyEval_SaveThread();
   benchmark::Initialize(&argc, argv);
   benchmark::AddCustomContext("gilhost_trace", trace ? "on" : "off");

@@ -5,10 +5,14 @@ namespace gilhost::analysis {
 
 const char* to_string(PhaseStatus s) {
   switch (s) {
-    case PhaseStatus::kComplete: return "complete";
-    case PhaseStatus::kFailed: return "failed";
-    case PhaseStatus::kInterrupted: return "interrupted";
-    case PhaseStatus::kTimedOut: return "timed_out";
+    case PhaseStatus::kComplete:
+      return "complete";
+    case PhaseStatus::kFailed:
+      return "failed";
+    case PhaseStatus::kInterrupted:
+      return "interrupted";
+    case PhaseStatus::kTimedOut:
+      return "timed_out";
   }
   return "unknown";
 }

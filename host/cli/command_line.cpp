@@ -119,8 +119,8 @@ WorkerSet parse_workers(std::string_view text, std::string_view what) {
     if (std::size_t colon = part.rfind(':'); colon != std::string_view::npos) {
       std::string_view mode = part.substr(colon + 1);
       if (mode != "sub" && mode != "shared") {
-        throw UsageError(fmt::format("{}: '{}': the isolation after ':' is sub or shared", what,
-                                     part));
+        throw UsageError(
+            fmt::format("{}: '{}': the isolation after ':' is sub or shared", what, part));
       }
       isolation = mode == "sub" ? Isolation::kSub : Isolation::kShared;
       part = part.substr(0, colon);

@@ -13,7 +13,7 @@ struct Unit {
   std::string_view suffix;
   double ns;
 };
-constexpr Unit kUnits[] = {{"ns", 1.0}, {"us", 1e3}, {"µs", 1e3}, {"ms", 1e6},
+constexpr Unit kUnits[] = {{"ns", 1.0}, {"us", 1e3}, {"µs", 1e3},  {"ms", 1e6},
                            {"s", 1e9},  {"m", 60e9}, {"min", 60e9}};
 
 }  // namespace
@@ -27,8 +27,8 @@ std::chrono::nanoseconds parse_duration(std::string_view text, std::string_view 
     if (suffix == u.suffix) scale = u.ns;
   }
   if (ec != std::errc() || end == text.data() || scale < 0) {
-    throw UsageError(fmt::format("{}: '{}' is not a duration (use e.g. 500us, 5ms, 2s)", what,
-                                 text));
+    throw UsageError(
+        fmt::format("{}: '{}' is not a duration (use e.g. 500us, 5ms, 2s)", what, text));
   }
   double ns = value * scale;
   if (!std::isfinite(ns) || ns < 0) {

@@ -44,8 +44,8 @@ class Doubles {
   bool load_sequence(PyObject* obj, const char* what) {
     PyObject* seq = PySequence_Fast(obj, "");
     if (seq == nullptr) {
-      PyErr_Format(PyExc_TypeError, "%s must be a sequence of floats or a 'd' buffer, not %s",
-                   what, Py_TYPE(obj)->tp_name);
+      PyErr_Format(PyExc_TypeError, "%s must be a sequence of floats or a 'd' buffer, not %s", what,
+                   Py_TYPE(obj)->tp_name);
       return false;
     }
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);

@@ -122,8 +122,8 @@ PyObject* py_matmul(PyObject*, PyObject* args, PyObject* kw) {
   PyObject *a = nullptr, *b = nullptr;
   Py_ssize_t n = 0, k = -1, m = -1;
   int threads = 1, release = 1;
-  if (!PyArg_ParseTupleAndKeywords(args, kw, "OOn|nn$ip:matmul", const_cast<char**>(names), &a,
-                                   &b, &n, &k, &m, &threads, &release)) {
+  if (!PyArg_ParseTupleAndKeywords(args, kw, "OOn|nn$ip:matmul", const_cast<char**>(names), &a, &b,
+                                   &n, &k, &m, &threads, &release)) {
     return nullptr;
   }
   if (k < 0) k = n;
@@ -134,8 +134,9 @@ PyObject* py_matmul(PyObject*, PyObject* args, PyObject* kw) {
   Doubles x, y;
   if (!x.load(a, "a") || !y.load(b, "b")) return nullptr;
   if (x.size() != n * k || y.size() != k * m) {
-    return PyErr_Format(PyExc_ValueError, "matmul: a has %zd values (need %zd), b has %zd (need %zd)",
-                        x.size(), n * k, y.size(), k * m);
+    return PyErr_Format(PyExc_ValueError,
+                        "matmul: a has %zd values (need %zd), b has %zd (need %zd)", x.size(),
+                        n * k, y.size(), k * m);
   }
   Ref out(PyByteArray_FromStringAndSize(nullptr, n * m * Py_ssize_t(sizeof(double))));
   if (!out) return nullptr;
@@ -198,10 +199,9 @@ int exec_module(PyObject* module) {
   return PyModule_AddStringConstant(module, "__version__", build::kVersion);
 }
 
-PyModuleDef_Slot kSlots[] = {
-    {Py_mod_exec, reinterpret_cast<void*>(exec_module)},
-    {Py_mod_multiple_interpreters, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED},
-    {0, nullptr}};
+PyModuleDef_Slot kSlots[] = {{Py_mod_exec, reinterpret_cast<void*>(exec_module)},
+                             {Py_mod_multiple_interpreters, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED},
+                             {0, nullptr}};
 
 PyModuleDef kModule = {
     PyModuleDef_HEAD_INIT,

@@ -67,7 +67,7 @@ std::string script_directory(const std::string& script) {
 std::optional<int> run_script(const std::string& path) {
   if (!insert_sys_path0(script_directory(path))) return exit_status_from_exception();
   PyObject* main = PyImport_AddModule("__main__");  // borrowed
-  PyObject* globals = PyModule_GetDict(main);        // borrowed
+  PyObject* globals = PyModule_GetDict(main);       // borrowed
   Ref file(PyUnicode_DecodeFSDefault(path.c_str()));
   if (PyDict_SetItemString(globals, "__file__", file.get()) < 0 ||
       PyDict_SetItemString(globals, "__cached__", Py_None) < 0) {

@@ -25,7 +25,7 @@ struct Context {
   std::string date;          // ISO 8601, UTC
   std::string clock_source;  // "tsc" or "clock_monotonic"
   bool traced = true;
-  std::string script;        // the target as given
+  std::string script;  // the target as given
 };
 
 // The metrics of one own-GIL sub-interpreter's GIL over a run.
@@ -38,8 +38,8 @@ struct GilRecord {
 // One measured repetition of a worker phase.
 struct RunRecord {
   analysis::PhaseResult phase;
-  std::optional<analysis::GilMetrics> gil;  // the main GIL; absent with --no-trace
-  std::vector<GilRecord> sub_gils;          // one per :sub worker thread, when traced
+  std::optional<analysis::GilMetrics> gil;    // the main GIL; absent with --no-trace
+  std::vector<GilRecord> sub_gils;            // one per :sub worker thread, when traced
   std::optional<trace::Recording> recording;  // raw events, kept only when --events is given
 };
 

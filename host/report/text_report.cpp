@@ -277,13 +277,12 @@ std::string sub_gil_blocks(const ConfigResult& c) {
     held_total += mean(collect(s, [](auto& g) { return g.utilisation; }));
     out += gil_lines(interpreter_title(name), s);
   }
-  double main_util = mean(collect(c.runs, [](const RunRecord& run) {
-    return run.gil ? run.gil->summary.utilisation : 0.0;
-  }));
-  return out + fmt::format("{}all {} GILs (main + {} sub-interpreters): held {} % of one CPU in "
-                           "total\n",
-                           kIndent, names.size() + 1, names.size(),
-                           pct(100 * (held_total + main_util)));
+  double main_util = mean(collect(
+      c.runs, [](const RunRecord& run) { return run.gil ? run.gil->summary.utilisation : 0.0; }));
+  return out + fmt::format(
+                   "{}all {} GILs (main + {} sub-interpreters): held {} % of one CPU in "
+                   "total\n",
+                   kIndent, names.size() + 1, names.size(), pct(100 * (held_total + main_util)));
 }
 
 std::string config_summary(const Report& r, const ConfigResult& c) {
@@ -345,9 +344,8 @@ std::string script_block(const Report& r) {
   // (all of them are in the JSON).
   std::vector<const analysis::ThreadMetrics*> threads;
   for (const analysis::ThreadMetrics& t : r.script_gil->threads) threads.push_back(&t);
-  std::stable_sort(threads.begin(), threads.end(), [](auto* a, auto* b) {
-    return a->gil.held_fraction > b->gil.held_fraction;
-  });
+  std::stable_sort(threads.begin(), threads.end(),
+                   [](auto* a, auto* b) { return a->gil.held_fraction > b->gil.held_fraction; });
   std::vector<Row> rows;
   for (std::size_t i = 0; i < std::min(threads.size(), kMaxScriptRows); ++i) {
     const analysis::ThreadMetrics& t = *threads[i];

@@ -10,18 +10,18 @@ namespace gilhost::trace {
 // What happened. The GIL kinds are inferred from the pthread calls CPython 3.12 makes in
 // Python/ceval_gil.c (take_gil / drop_gil); see docs/architecture.md, "The GIL tracer".
 enum class EventKind : std::uint8_t {
-  kRequest = 1,      // lock(&gil->mutex) by a thread not holding the GIL: take_gil starts waiting
-  kAcquire = 2,      // lock(&gil->switch_mutex) inside gil->mutex: locked = 1 is stored next
-  kRelease = 3,      // signal(&gil->cond): locked = 0 was just stored
-  kForced = 4,       // lock(&gil->switch_mutex) outside gil->mutex: the preceding release was forced
-  kDropRequest = 5,  // a waiter's timedwait timed out with the GIL still held: it asks for a drop
-  kHandoffBegin = 6, // the releaser waits on gil->switch_cond until another thread takes the GIL
+  kRequest = 1,  // lock(&gil->mutex) by a thread not holding the GIL: take_gil starts waiting
+  kAcquire = 2,  // lock(&gil->switch_mutex) inside gil->mutex: locked = 1 is stored next
+  kRelease = 3,  // signal(&gil->cond): locked = 0 was just stored
+  kForced = 4,   // lock(&gil->switch_mutex) outside gil->mutex: the preceding release was forced
+  kDropRequest = 5,   // a waiter's timedwait timed out with the GIL still held: it asks for a drop
+  kHandoffBegin = 6,  // the releaser waits on gil->switch_cond until another thread takes the GIL
   kHandoffEnd = 7,
-  kCallBegin = 8,    // a worker starts one call of its function (aux = call index, low 32 bits)
+  kCallBegin = 8,  // a worker starts one call of its function (aux = call index, low 32 bits)
   kCallEnd = 9,
-  kNativeBegin = 10, // a native kernel's GIL-released section starts (aux = kernel id)
+  kNativeBegin = 10,  // a native kernel's GIL-released section starts (aux = kernel id)
   kNativeEnd = 11,
-  kMark = 12,        // gilhost.mark(label) (aux = label id in the label table)
+  kMark = 12,  // gilhost.mark(label) (aux = label id in the label table)
 };
 
 // 16 bytes, so a cache line holds four. `gil` indexes the tracer's table of registered GILs
@@ -39,11 +39,11 @@ static_assert(sizeof(Event) == 16);
 // Who produced a stream of events. One per OS thread that touched a traced GIL or emitted a
 // host event while the tracer was armed.
 struct ThreadInfo {
-  int tid = 0;                // OS thread id (gettid)
-  std::string worker;         // "cpu-0" for gilhost workers, empty otherwise
-  std::string role;           // "cpu" for gilhost workers, empty otherwise
-  std::string python_name;    // threading.Thread name, "MainThread", or empty
-  std::string os_name;        // pthread name at registration
+  int tid = 0;              // OS thread id (gettid)
+  std::string worker;       // "cpu-0" for gilhost workers, empty otherwise
+  std::string role;         // "cpu" for gilhost workers, empty otherwise
+  std::string python_name;  // threading.Thread name, "MainThread", or empty
+  std::string os_name;      // pthread name at registration
 };
 
 // Every event of one thread, in the order it was recorded (timestamps non-decreasing).
@@ -63,7 +63,7 @@ struct Recording {
   std::uint64_t window_end_ns = 0;
   std::uint64_t switch_number_begin = 0;  // gil->switch_number at window begin / end (main GIL)
   std::uint64_t switch_number_end = 0;
-  std::uint64_t interval_us = 0;          // gil->interval during the window
+  std::uint64_t interval_us = 0;  // gil->interval during the window
 };
 
 }  // namespace gilhost::trace

@@ -12,18 +12,18 @@ extern "C" {
    the live struct: the tracer compares pthread call arguments with them and reads the fields
    while gil->mutex is held. */
 typedef struct gilhost_gil_layout {
-  void* gil;                    /* the struct itself */
-  size_t size;                  /* sizeof(struct _gil_runtime_state) */
-  void* mutex;                  /* gil->mutex: protects interval/last_holder/locked/switch_number */
-  void* cond;                   /* gil->cond: signalled when the GIL is released */
-  void* switch_mutex;           /* gil->switch_mutex (FORCE_SWITCHING) */
-  void* switch_cond;            /* gil->switch_cond: the releaser waits for the next holder */
-  const unsigned long* interval;       /* microseconds */
-  const unsigned long* switch_number;  /* changes of holding thread state */
-  const int* locked;                   /* 1 held, 0 free, -1 not created */
-  const void* const* last_holder;      /* PyThreadState* that last held it */
-  const int* gil_drop_request;         /* interp->ceval.gil_drop_request (3.12: per interpreter) */
-  int own_gil;                         /* interp->ceval.own_gil */
+  void* gil;          /* the struct itself */
+  size_t size;        /* sizeof(struct _gil_runtime_state) */
+  void* mutex;        /* gil->mutex: protects interval/last_holder/locked/switch_number */
+  void* cond;         /* gil->cond: signalled when the GIL is released */
+  void* switch_mutex; /* gil->switch_mutex (FORCE_SWITCHING) */
+  void* switch_cond;  /* gil->switch_cond: the releaser waits for the next holder */
+  const unsigned long* interval;      /* microseconds */
+  const unsigned long* switch_number; /* changes of holding thread state */
+  const int* locked;                  /* 1 held, 0 free, -1 not created */
+  const void* const* last_holder;     /* PyThreadState* that last held it */
+  const int* gil_drop_request;        /* interp->ceval.gil_drop_request (3.12: per interpreter) */
+  int own_gil;                        /* interp->ceval.own_gil */
   size_t offset_mutex, offset_cond, offset_switch_mutex, offset_switch_cond;
   size_t offset_interval, offset_switch_number, offset_locked, offset_last_holder;
 } gilhost_gil_layout;

@@ -67,8 +67,7 @@ int wait_first(pthread_cond_t* c, pthread_mutex_t* m) {
   return real_wait(c, m);
 }
 int timedwait_first(pthread_cond_t* c, pthread_mutex_t* m, const struct timespec* t) {
-  real_timedwait =
-      reinterpret_cast<TimedWaitFn>(resolve("pthread_cond_timedwait", "GLIBC_2.3.2"));
+  real_timedwait = reinterpret_cast<TimedWaitFn>(resolve("pthread_cond_timedwait", "GLIBC_2.3.2"));
   return real_timedwait(c, m, t);
 }
 
@@ -138,7 +137,10 @@ __attribute__((noinline)) int traced_timedwait(pthread_cond_t* c, pthread_mutex_
   // gil->mutex is held before and after the wait, so these reads are consistent; the test is
   // take_gil's own: timed out, still locked, nobody switched meanwhile.
   // A copy: the entry may be unregistered while this thread waits (its GIL is still alive).
-  const GilAddrs a{nullptr, nullptr, nullptr, nullptr,
+  const GilAddrs a{nullptr,
+                   nullptr,
+                   nullptr,
+                   nullptr,
                    __atomic_load_n(&g_gils[g].switch_number, __ATOMIC_ACQUIRE),
                    __atomic_load_n(&g_gils[g].locked, __ATOMIC_ACQUIRE)};
   unsigned long before = __atomic_load_n(a.switch_number, __ATOMIC_RELAXED);

@@ -146,8 +146,8 @@ void recompute_bounds() {
   std::uintptr_t lo = ~std::uintptr_t(0), hi = 0;
   for (int i = 0; i < g_gil_count; ++i) {
     if (g_gils[i].mutex == nullptr) continue;  // unregistered
-    for (void* p : {g_gils[i].mutex, g_gils[i].cond, g_gils[i].switch_mutex,
-                    g_gils[i].switch_cond}) {
+    for (void* p :
+         {g_gils[i].mutex, g_gils[i].cond, g_gils[i].switch_mutex, g_gils[i].switch_cond}) {
       lo = std::min(lo, std::uintptr_t(p));
       hi = std::max(hi, std::uintptr_t(p) + 1);
     }
@@ -250,8 +250,8 @@ int Tracer::register_gil(const gilhost_gil_layout& l) {
   // threads that used the index's previous GIL have exited (see unregister_gil).
   t_trace.holds |= 1ull << idx;
   t_trace.in_mutex &= ~(1ull << idx);
-  store_gil(idx, GilAddrs{l.mutex, l.cond, l.switch_mutex, l.switch_cond, l.switch_number,
-                          l.locked});
+  store_gil(idx,
+            GilAddrs{l.mutex, l.cond, l.switch_mutex, l.switch_cond, l.switch_number, l.locked});
   if (idx == g_gil_count) __atomic_store_n(&g_gil_count, idx + 1, __ATOMIC_RELEASE);
   recompute_bounds();
   return idx;

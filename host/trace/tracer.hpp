@@ -45,7 +45,7 @@ struct ThreadTrace {
   std::uint64_t in_mutex;  // bit g: this thread holds g_gils[g].mutex
   std::uint64_t holds;     // bit g: this thread holds GIL g
   unsigned long switch_number_before_wait;
-  bool dead;               // the thread is exiting: events from here on are counted as lost
+  bool dead;  // the thread is exiting: events from here on are counted as lost
 };
 extern thread_local ThreadTrace t_trace;
 

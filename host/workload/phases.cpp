@@ -177,7 +177,13 @@ std::vector<report::GilRecord> sub_gil_metrics(const trace::Recording& r,
 
 report::RunRecord run_once(Session& s, const cli::RunOptions& o, const cli::WorkerSet& set,
                            const std::vector<PyObject*>& fns) {
-  PhasePlan plan{set, fns, o.duration, o.calls, o.timeout, s.traced(), s.layout().switch_number,
+  PhasePlan plan{set,
+                 fns,
+                 o.duration,
+                 o.calls,
+                 o.timeout,
+                 s.traced(),
+                 s.layout().switch_number,
                  SubScript{o.target_value, script_argv(o)}};
   report::RunRecord rec;
   {
@@ -205,15 +211,15 @@ cli::WorkerSet resolve_isolation(const cli::RunOptions& o, cli::WorkerSet set) {
     any_sub = any_sub || r.sub();
   }
   if (any_sub && o.target != cli::Target::kScript) {
-    throw UsageError("sub-interpreter workers (:sub, --isolation subinterpreters) need a SCRIPT "
-                     "target, not -m or -c");
+    throw UsageError(
+        "sub-interpreter workers (:sub, --isolation subinterpreters) need a SCRIPT "
+        "target, not -m or -c");
   }
   return set;
 }
 
-report::ConfigResult run_config(Session& s, const cli::RunOptions& o,
-                                const cli::WorkerSet& given, Outcome& out,
-                                const RunAnnouncer& announce) {
+report::ConfigResult run_config(Session& s, const cli::RunOptions& o, const cli::WorkerSet& given,
+                                Outcome& out, const RunAnnouncer& announce) {
   const cli::WorkerSet set = resolve_isolation(o, given);
   PhaseSignals signals;  // a stop between two runs must not reach Python's handler
   PyObject* globals = PyModule_GetDict(PyImport_AddModule("__main__"));

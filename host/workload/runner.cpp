@@ -27,7 +27,8 @@ namespace {
 
 // Set in a child made by os.fork() from a worker: the child has no supervisor to return to.
 std::atomic<bool> g_in_forked_child{false};
-[[maybe_unused]] const int kAtforkRegistered = pthread_atfork(nullptr, nullptr, [] { g_in_forked_child = true; });
+[[maybe_unused]] const int kAtforkRegistered =
+    pthread_atfork(nullptr, nullptr, [] { g_in_forked_child = true; });
 
 // A worker's forked child ends when its call returns, flushing Python's stdio first, like a
 // child process that ran off the end of its program.
@@ -98,8 +99,8 @@ void record_failure(Worker& w, Sync& sync) {
 
 void call_loop(Worker& w, Sync& sync, const PhasePlan& plan) {
   const std::uint64_t max_calls = plan.calls.value_or(~0ull);
-  w.result.latencies_ns.reserve(plan.calls ? std::size_t(std::min<std::uint64_t>(*plan.calls, 1u << 20))
-                                           : 4096);
+  w.result.latencies_ns.reserve(
+      plan.calls ? std::size_t(std::min<std::uint64_t>(*plan.calls, 1u << 20)) : 4096);
   while (!sync.stop.load(std::memory_order_relaxed) && w.result.calls < max_calls &&
          Clock::now() < sync.deadline) {
     trace::emit_host(trace::EventKind::kCallBegin, std::uint32_t(w.result.calls));
@@ -261,8 +262,8 @@ Subs make_subinterpreters(std::vector<std::unique_ptr<Worker>>& workers, const P
     for (unsigned i = 0; i < plan.roles[r].threads; ++i, ++k) {
       if (!plan.roles[r].sub()) continue;
       Worker& w = *workers[k];
-      subs.push_back(SubInterpreter::create(plan.script, w.result.name, plan.roles[r].name,
-                                            plan.trace));
+      subs.push_back(
+          SubInterpreter::create(plan.script, w.result.name, plan.roles[r].name, plan.trace));
       w.sub = subs.back().get();
       w.function = w.sub->function();
     }

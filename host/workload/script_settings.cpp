@@ -14,7 +14,7 @@ namespace {
 
 using cli::UsageError;
 
-constexpr const char* kKeys[] = {"workers", "duration", "calls", "switch_interval",
+constexpr const char* kKeys[] = {"workers", "duration", "calls",  "switch_interval",
                                  "runs",    "warmup",   "timeout"};
 
 std::string str_of(PyObject* o) {
@@ -90,9 +90,10 @@ void check_keys(PyObject* dict) {
   while (PyDict_Next(dict, &pos, &key, &value)) {
     std::string k = PyUnicode_Check(key) ? str_of(key) : repr_of(key);
     if (std::find(std::begin(kKeys), std::end(kKeys), k) == std::end(kKeys)) {
-      throw UsageError(fmt::format("GILHOST: unknown key '{}' (known: workers, duration, calls, "
-                                   "switch_interval, runs, warmup, timeout)",
-                                   k));
+      throw UsageError(
+          fmt::format("GILHOST: unknown key '{}' (known: workers, duration, calls, "
+                      "switch_interval, runs, warmup, timeout)",
+                      k));
     }
   }
 }
@@ -117,7 +118,8 @@ void apply_script_defaults(PyObject* globals, cli::RunOptions& o) {
     o.switch_interval = duration_of(v, "switch_interval");
   }
   if (PyObject* v = get("runs"); v && !o.runs) o.runs = unsigned(count_of(v, "runs", 100000));
-  if (PyObject* v = get("warmup"); v && !o.warmup) o.warmup = unsigned(count_of(v, "warmup", 100000));
+  if (PyObject* v = get("warmup"); v && !o.warmup)
+    o.warmup = unsigned(count_of(v, "warmup", 100000));
   if (PyObject* v = get("timeout"); v && !o.timeout) o.timeout = duration_of(v, "timeout");
 }
 
@@ -129,8 +131,8 @@ std::vector<PyObject*> resolve_functions(PyObject* globals, const cli::WorkerSet
       throw UsageError(fmt::format("--workers: the script defines no function '{}'", r.name));
     }
     if (!PyCallable_Check(f)) {
-      throw UsageError(fmt::format("--workers: '{}' is not callable (it is {})", r.name,
-                                   Py_TYPE(f)->tp_name));
+      throw UsageError(
+          fmt::format("--workers: '{}' is not callable (it is {})", r.name, Py_TYPE(f)->tp_name));
     }
     fns.push_back(f);
   }

@@ -391,8 +391,9 @@ TEST_CASE("a random valid recording agrees with a direct count", "[metrics]") {
 // request, so no kForced follows; the drop request inside the hold still makes it forced.
 TEST_CASE("a drop request inside a hold makes its release forced, without kForced", "[metrics]") {
   Recording r = recording(0, 1000);
-  add_thread(r, "cpu", {ev(10, kReq), ev(11, kAcq), ev(500, kRel), ev(600, kReq), ev(610, kAcq),
-                        ev(900, kRel)});
+  add_thread(
+      r, "cpu",
+      {ev(10, kReq), ev(11, kAcq), ev(500, kRel), ev(600, kReq), ev(610, kAcq), ev(900, kRel)});
   add_thread(r, "io", {ev(20, kReq), ev(490, kDrop), ev(505, kAcq), ev(550, kRel)});
   GilMetrics m = compute_metrics(r);
   CHECK(m.summary.drop_requests == 1);

@@ -1,6 +1,5 @@
 // The tracer's per-thread ring: order, loss accounting and concurrent drain, without Python.
 #include <catch2/catch.hpp>
-
 #include <thread>
 
 #include "trace/ring.hpp"
