@@ -5,32 +5,10 @@
 
 #include "report/html_assets.hpp"
 #include "report/html_data.hpp"
+#include "report/markup.hpp"
 
 namespace gilhost::report {
 namespace {
-
-std::string escape_html(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 // JSON inside <script> ends at the first "</script"; "<" only occurs inside JSON strings, where
 // \u003c means the same character, so escaping every one also defuses "<!--".
@@ -86,7 +64,7 @@ constexpr std::string_view kBody = R"HTML(
 
 std::string render_html(const Report& r) {
   std::string title =
-      "gilhost · " + escape_html(r.context.script.empty() ? "report" : r.context.script);
+      "gilhost · " + xml_escape(r.context.script.empty() ? "report" : r.context.script);
   return fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"

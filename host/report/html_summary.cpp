@@ -9,6 +9,7 @@
 #include "analysis/stats.hpp"
 #include "cli/units.hpp"
 #include "report/html_data.hpp"
+#include "report/role_run.hpp"
 #include "report/trace_spans.hpp"
 
 namespace gilhost::report::detail {
@@ -33,27 +34,10 @@ struct RoleRun {
   const GilStats* gil = nullptr;
 };
 
-RoleRun role_run(const RunRecord& run, const std::string& role) {
-  RoleRun out;
-  std::uint64_t cpu_ns = 0;
-  std::vector<std::uint64_t> latencies;
-  for (const auto& w : run.phase.workers) {
-    if (w.role != role) continue;
-    out.calls += double(w.calls);
-    cpu_ns += w.cpu_ns;
-    latencies.insert(latencies.end(), w.latencies_ns.begin(), w.latencies_ns.end());
-  }
-  double wall = double(run.phase.wall_ns);
-  analysis::Distribution lat = analysis::distribution_of(std::move(latencies));
-  out.calls_per_s = wall > 0 ? out.calls * 1e9 / wall : 0.0;
-  out.cpu = wall > 0 ? 100.0 * double(cpu_ns) / wall : 0.0;
-  out.lat_p50 = double(lat.p50_ns);
-  out.lat_p99 = double(lat.p99_ns);
-  if (run.gil) {
-    auto it = run.gil->roles.find(role);
-    if (it != run.gil->roles.end()) out.gil = &it->second;
-  }
-  return out;
+RoleRun role_run(const RunRecord& run, const cli::RoleSpec& spec) {
+  RoleRunFigures f = role_run_figures(run, spec);
+  return {double(f.calls),          f.calls_per_second,       f.cpu_percent,
+          double(f.latency.p50_ns), double(f.latency.p99_ns), f.gil};
 }
 
 template <typename T, typename F>
@@ -152,7 +136,7 @@ void add_role_rows(const Report& r, const ConfigResult& c, HtmlJson& out) {
   std::vector<std::string> ranges;
   for (const cli::RoleSpec& spec : c.workers) {
     std::vector<RoleRun> runs;
-    for (const RunRecord& run : c.runs) runs.push_back(role_run(run, spec.name));
+    for (const RunRecord& run : c.runs) runs.push_back(role_run(run, spec));
     out["rows"].push_back(role_row(spec, runs, r.context.traced));
     analysis::RunStats s =
         analysis::summarize(collect(runs, [](auto& x) { return x.calls_per_s; }));

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "analysis/stats.hpp"
+#include "report/role_run.hpp"
 
 namespace gilhost::report {
 namespace {
@@ -177,29 +178,19 @@ Json run_json(const RunRecord& run, std::size_t index) {
 // Named figures of one run, in output order; a figure a run lacks (no GIL) is simply absent.
 using Figures = std::vector<std::pair<std::string, double>>;
 
-Figures role_figures(const RunRecord& run, const std::string& role) {
-  std::uint64_t calls = 0, cpu_ns = 0;
-  std::vector<std::uint64_t> latencies;
-  for (const auto& w : run.phase.workers) {
-    if (w.role != role) continue;
-    calls += w.calls;
-    cpu_ns += w.cpu_ns;
-    latencies.insert(latencies.end(), w.latencies_ns.begin(), w.latencies_ns.end());
-  }
-  Distribution lat = analysis::distribution_of(std::move(latencies));
-  std::uint64_t wall = run.phase.wall_ns;
-  Figures f = {{"calls", double(calls)},
-               {"calls_per_second", per_second(double(calls), wall)},
-               {"cpu_percent", cpu_percent(cpu_ns, wall)},
+Figures role_figures(const RunRecord& run, const cli::RoleSpec& spec) {
+  RoleRunFigures r = role_run_figures(run, spec);
+  const Distribution& lat = r.latency;
+  Figures f = {{"calls", double(r.calls)},
+               {"calls_per_second", r.calls_per_second},
+               {"cpu_percent", r.cpu_percent},
                {"latency_mean_ns", lat.mean_ns()},
                {"latency_p50_ns", double(lat.p50_ns)},
                {"latency_p90_ns", double(lat.p90_ns)},
                {"latency_p99_ns", double(lat.p99_ns)},
                {"latency_max_ns", double(lat.max_ns)}};
-  if (!run.gil) return f;
-  auto it = run.gil->roles.find(role);
-  if (it == run.gil->roles.end()) return f;
-  const GilStats& g = it->second;
+  if (!r.gil) return f;
+  const GilStats& g = *r.gil;
   f.insert(f.end(), {{"held_fraction", g.held_fraction},
                      {"hold_p50_ns", double(g.hold.p50_ns)},
                      {"hold_p99_ns", double(g.hold.p99_ns)},
@@ -268,7 +259,7 @@ Json config_json(const ConfigResult& c) {
   Json roles = Json::object();
   for (const cli::RoleSpec& spec : c.workers) {
     std::vector<Figures> per_run;
-    for (const RunRecord& run : c.runs) per_run.push_back(role_figures(run, spec.name));
+    for (const RunRecord& run : c.runs) per_run.push_back(role_figures(run, spec));
     roles[spec.name] = {{"threads", spec.threads}};
     roles[spec.name].update(aggregate(per_run));
   }

@@ -1,6 +1,7 @@
 // point_figures: the figures a sweep reports, reduced from one point's runs.
 #include <algorithm>
 
+#include "report/role_run.hpp"
 #include "report/sweep_data.hpp"
 
 namespace gilhost::report {
@@ -15,28 +16,18 @@ struct RoleRun {
   std::optional<double> held_fraction;
 };
 
-RoleRun role_run(const RunRecord& run, const std::string& role) {
-  std::uint64_t calls = 0;
-  std::vector<std::uint64_t> latencies;
-  for (const analysis::WorkerResult& w : run.phase.workers) {
-    if (w.role != role) continue;
-    calls += w.calls;
-    latencies.insert(latencies.end(), w.latencies_ns.begin(), w.latencies_ns.end());
-  }
-  analysis::Distribution lat = analysis::distribution_of(std::move(latencies));
-  RoleRun r{double(calls), per_second(double(calls), run.phase.wall_ns), double(lat.p50_ns),
-            double(lat.p99_ns), std::nullopt};
-  if (run.gil) {
-    auto it = run.gil->roles.find(role);
-    if (it != run.gil->roles.end()) r.held_fraction = it->second.held_fraction;
-  }
+RoleRun role_run(const RunRecord& run, const cli::RoleSpec& spec) {
+  RoleRunFigures f = role_run_figures(run, spec);
+  RoleRun r{double(f.calls), f.calls_per_second, double(f.latency.p50_ns), double(f.latency.p99_ns),
+            std::nullopt};
+  if (f.gil) r.held_fraction = f.gil->held_fraction;
   return r;
 }
 
 RoleFigures role_figures(const cli::RoleSpec& spec, const std::vector<RunRecord>& runs) {
   std::vector<double> calls, rate, p50, p99, held;
   for (const RunRecord& run : runs) {
-    RoleRun r = role_run(run, spec.name);
+    RoleRun r = role_run(run, spec);
     calls.push_back(r.calls);
     rate.push_back(r.calls_per_second);
     p50.push_back(r.latency_p50_ns);

@@ -131,29 +131,6 @@ std::string chart_colour(int i) {
   return kPalette[((i % n) + n) % n];
 }
 
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += ch;
-    }
-  }
-  return out;
-}
-
 std::string render_line_chart(const LineChart& c) {
   auto [x, y] = scales(c);
   std::string out = fmt::format(

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "report/markup.hpp"
+
 namespace gilhost::report {
 
 struct ChartSeries {
@@ -35,8 +37,5 @@ std::string render_line_chart(const LineChart& chart);
 
 // The palette's colour `i` (wraps), as "#rrggbb".
 std::string chart_colour(int i);
-
-// Text made safe for HTML and SVG content and attribute values.
-std::string xml_escape(std::string_view s);
 
 }  // namespace gilhost::report

@@ -12,6 +12,7 @@
 
 #include "analysis/stats.hpp"
 #include "cli/units.hpp"
+#include "report/role_run.hpp"
 
 namespace gilhost::report {
 namespace {
@@ -78,26 +79,9 @@ struct RoleRun {
 // A :sub role's threads hold their own GILs, not the main one: its GIL columns show "–" (each
 // sub-interpreter's GIL has its own block below the table).
 RoleRun role_run(const RunRecord& run, const cli::RoleSpec& spec) {
-  const std::string& role = spec.name;
-  RoleRun out;
-  std::uint64_t cpu_ns = 0;
-  std::vector<std::uint64_t> latencies;
-  for (const auto& w : run.phase.workers) {
-    if (w.role != role) continue;
-    out.calls += double(w.calls);
-    cpu_ns += w.cpu_ns;
-    latencies.insert(latencies.end(), w.latencies_ns.begin(), w.latencies_ns.end());
-  }
-  double wall = double(run.phase.wall_ns);
-  analysis::Distribution lat = analysis::distribution_of(std::move(latencies));
-  out.calls_per_s = wall > 0 ? out.calls * 1e9 / wall : 0.0;
-  out.cpu_percent = wall > 0 ? 100.0 * double(cpu_ns) / wall : 0.0;
-  out.latency_p50 = double(lat.p50_ns);
-  out.latency_p99 = double(lat.p99_ns);
-  if (!run.gil || spec.sub()) return out;
-  auto it = run.gil->roles.find(role);
-  if (it != run.gil->roles.end()) out.gil = &it->second;
-  return out;
+  RoleRunFigures f = role_run_figures(run, spec);
+  return {double(f.calls),          f.calls_per_second,       f.cpu_percent,
+          double(f.latency.p50_ns), double(f.latency.p99_ns), f.gil};
 }
 
 // field(x) for each x of `items`; null pointers (runs without GIL figures) are skipped.
