@@ -51,7 +51,8 @@ void add_common(CLI::App* cmd, CommonFlags& f, RunOptions& o) {
       ->type_name("N");
   cmd->add_option("--warmup", f.warmup, "Unreported repetitions before measuring (default 0)")
       ->type_name("N");
-  cmd->add_option("--timeout", f.timeout, "Stop a worker phase that runs this long past its end")
+  cmd->add_option("--timeout", f.timeout,
+                  "Stop a worker phase that runs this long past its end (default 60s)")
       ->type_name("TIME");
   cmd->add_option("--trace-buffer", f.buffer, "Events per thread buffer (default 262144)")
       ->type_name("N");
