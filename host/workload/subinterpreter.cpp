@@ -99,9 +99,10 @@ void set_loader_inputs(PyObject* globals, const SubScript& script) {
     python::Ref s(PyUnicode_DecodeFSDefault(a.c_str()));
     PyList_Append(argv.get(), s.get());
   }
-  std::string dir = script.path.substr(0, script.path.find_last_of('/') + 1);
-  if (dir.empty()) dir = ".";
-  if (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  const std::size_t slash = script.path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? std::string(".")
+                          : slash == 0               ? std::string("/")
+                                                     : script.path.substr(0, slash);
   python::Ref d(PyUnicode_DecodeFSDefault(dir.c_str()));
   python::Ref f(PyUnicode_DecodeFSDefault(script.path.c_str()));
   PyDict_SetItemString(globals, "__gilhost_argv", argv.get());
