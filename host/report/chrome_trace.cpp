@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "report/chrome_trace_events.hpp"
+#include "report/trace_spans.hpp"
 
 namespace gilhost::report {
 namespace {
@@ -36,9 +37,20 @@ TraceBuild collect(const Report& r) {
   TraceBuild b;
   for (const ConfigResult& c : r.configs) {
     for (std::size_t i = 0; i < c.runs.size(); ++i) {
-      if (!c.runs[i].recording) continue;
+      const RunRecord& run = c.runs[i];
+      if (!run.recording) continue;
       std::string name = fmt::format("{} · run {}", cli::format_workers(c.workers), i + 1);
-      detail::add_recording(b, *c.runs[i].recording, name);
+      if (run.sub_gils.empty()) {
+        detail::add_recording(b, *run.recording, name);
+        continue;
+      }
+      // One process per interpreter: the main GIL's threads, then each sub-interpreter's.
+      detail::add_recording(b, detail::recording_of_gil(*run.recording, 0), name + " · main GIL");
+      for (const GilRecord& sub : run.sub_gils) {
+        std::uint8_t g = std::uint8_t(sub.gil);
+        detail::add_recording(b, detail::recording_of_gil(*run.recording, g),
+                              name + " · GIL of " + sub.interpreter, g);
+      }
     }
   }
   if (r.script_recording)

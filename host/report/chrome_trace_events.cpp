@@ -129,9 +129,10 @@ std::uint32_t TraceBuild::intern(const std::string& name) {
   return it->second;
 }
 
-void add_recording(TraceBuild& b, const trace::Recording& rec, const std::string& process_name) {
+void add_recording(TraceBuild& b, const trace::Recording& rec, const std::string& process_name,
+                   std::uint8_t gil) {
   int pid = int(b.processes.size()) + 1;
-  RecordingSpans spans = recording_spans(rec);
+  RecordingSpans spans = recording_spans(rec, gil);
   std::vector<ThreadTracks> tracks = add_tracks(b, pid, rec, spans);
   // A process without threads still needs a track for its name and counter events.
   int first_tid = tracks.empty() ? add_track(b, pid, "GIL") : tracks.front().gil;

@@ -57,11 +57,11 @@ struct TraceBuild {
   std::uint32_t intern(const std::string& name);
 };
 
-// Adds one recording as a new process named `process_name`: per thread a GIL track and, when the
-// thread has calls, native sections or marks, a calls track; the arrows of forced releases; and
-// the "GIL" counter.
+// Adds one recording as a new process named `process_name`: per thread a GIL track (of GIL
+// `gil`) and, when the thread has calls, native sections or marks, a calls track; the arrows of
+// forced releases; and the "GIL" counter.
 void add_recording(TraceBuild& build, const trace::Recording& recording,
-                   const std::string& process_name);
+                   const std::string& process_name, std::uint8_t gil = 0);
 
 // The order events are written in: by time, then slices before instants, flows and counters,
 // then longer slices first so that a parent precedes the children that begin with it.

@@ -131,6 +131,21 @@ HtmlJson comparison_json(const Report& r) {
   return out;
 }
 
+// A run with sub-interpreters: one entry per interpreter's GIL, each drawing only its threads
+// (the cross-checks and blocked matrix come from that GIL's own metrics).
+void add_interpreter_groups(HtmlJson& out, const std::string& label, const RunRecord& run,
+                            std::size_t budget) {
+  auto add = [&](std::uint8_t g, const analysis::GilMetrics& metrics, const std::string& name) {
+    trace::Recording rec = recording_of_gil(*run.recording, g);
+    analysis::GilMetrics drawn = analysis::compute_gil_metrics(rec, g);
+    out.push_back(html_recording(label + " · " + name, &metrics, &rec, budget, g, &drawn));
+  };
+  add(0, *run.gil, "main GIL");
+  for (const GilRecord& sub : run.sub_gils) {
+    add(std::uint8_t(sub.gil), sub.metrics, "GIL of " + sub.interpreter);
+  }
+}
+
 HtmlJson recordings_json(const Report& r) {
   std::size_t n = r.script_gil ? 1 : 0;
   for (const ConfigResult& c : r.configs) n += c.runs.size();
@@ -141,8 +156,12 @@ HtmlJson recordings_json(const Report& r) {
       const RunRecord& run = c.runs[i];
       if (!run.gil) continue;
       std::string label = fmt::format("{} · run {}", cli::format_workers(c.workers), i + 1);
-      out.push_back(
-          html_recording(label, &*run.gil, run.recording ? &*run.recording : nullptr, budget));
+      if (run.sub_gils.empty() || !run.recording) {
+        out.push_back(
+            html_recording(label, &*run.gil, run.recording ? &*run.recording : nullptr, budget));
+        continue;
+      }
+      add_interpreter_groups(out, label, run, budget);
     }
   }
   if (r.script_gil) {
@@ -155,7 +174,9 @@ HtmlJson recordings_json(const Report& r) {
 }  // namespace
 
 HtmlJson html_recording(const std::string& label, const analysis::GilMetrics* gil,
-                        const trace::Recording* recording, std::size_t span_budget) {
+                        const trace::Recording* recording, std::size_t span_budget,
+                        std::uint8_t gil_index, const analysis::GilMetrics* drawn) {
+  if (drawn == nullptr) drawn = gil;
   HtmlJson out = {{"label", label},
                   {"timeline", nullptr},
                   {"histograms", nullptr},
@@ -166,13 +187,13 @@ HtmlJson html_recording(const std::string& label, const analysis::GilMetrics* gi
     out["checks"] = checks_json(gil->summary);
   }
   if (recording) {
-    RecordingSpans spans = recording_spans(*recording);
+    RecordingSpans spans = recording_spans(*recording, gil_index);
     out["timeline"] = html_timeline(*recording, spans, span_budget);
     // The row labels show each thread's held share, from the metrics.
     HtmlJson& threads = out["timeline"]["threads"];
-    for (std::size_t t = 0; gil && t < threads.size() && t < gil->threads.size(); ++t)
-      threads[t]["held_fraction"] = gil->threads[t].gil.held_fraction;
-    if (gil) out["histograms"] = html_histograms(*recording, spans, *gil);
+    for (std::size_t t = 0; drawn && t < threads.size() && t < drawn->threads.size(); ++t)
+      threads[t]["held_fraction"] = drawn->threads[t].gil.held_fraction;
+    if (drawn) out["histograms"] = html_histograms(*recording, spans, *drawn);
   }
   return out;
 }

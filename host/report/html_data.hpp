@@ -17,8 +17,11 @@ HtmlJson html_summaries(const Report& r);
 // One entry per recording a reader can select: the timeline and histograms when the raw events
 // were kept, the blocked matrix and cross-checks from the metrics (html_recordings.cpp).
 // `span_budget` bounds the number of spans embedded for each timeline.
+// `gil_index` selects the GIL drawn; `drawn` are the metrics of exactly the threads of
+// `recording` (for the row labels and histograms), `gil` by default.
 HtmlJson html_recording(const std::string& label, const analysis::GilMetrics* gil,
-                        const trace::Recording* recording, std::size_t span_budget);
+                        const trace::Recording* recording, std::size_t span_budget,
+                        std::uint8_t gil_index = 0, const analysis::GilMetrics* drawn = nullptr);
 
 // Timeline and histogram data of one recording (html_timeline.cpp).
 HtmlJson html_timeline(const trace::Recording& recording, const RecordingSpans& spans,

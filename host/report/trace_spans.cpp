@@ -144,11 +144,11 @@ void reindex(std::vector<Forcing>& forcings, const std::vector<std::vector<std::
 
 }  // namespace
 
-RecordingSpans recording_spans(const trace::Recording& recording) {
+RecordingSpans recording_spans(const trace::Recording& recording, std::uint8_t gil) {
   Window w = analysis::detail::window_of(recording);
   std::vector<ThreadScan> scans;
   for (const trace::ThreadEvents& thread : recording.threads)
-    scans.push_back(analysis::detail::scan_thread(thread.events, 0, w));
+    scans.push_back(analysis::detail::scan_thread(thread.events, gil, w));
   RecordingSpans out;
   out.window_begin = w.begin;
   out.window_end = w.end;
@@ -157,6 +157,20 @@ RecordingSpans recording_spans(const trace::Recording& recording) {
   for (std::size_t t = 0; t < scans.size(); ++t)
     out.threads.push_back(thread_spans(recording.threads[t], scans[t], w, positions[t]));
   reindex(out.forcings, positions, out.threads);
+  return out;
+}
+
+trace::Recording recording_of_gil(const trace::Recording& recording, std::uint8_t gil) {
+  trace::Recording out = recording;
+  out.threads.clear();
+  for (const trace::ThreadEvents& t : recording.threads) {
+    bool mine = false, other = false;
+    for (const trace::Event& e : t.events) {
+      if (e.kind > trace::EventKind::kHandoffEnd) continue;  // host events belong to no GIL
+      (e.gil == gil ? mine : other) = true;
+    }
+    if (mine || (gil == 0 && !other)) out.threads.push_back(t);
+  }
   return out;
 }
 

@@ -53,9 +53,14 @@ struct RecordingSpans {
   std::vector<Forcing> forcings;     // by request time
 };
 
-// Spans of the main GIL (tracer index 0, as compute_metrics) plus every thread's host events.
-// Spans that lie wholly outside the window are dropped; the others are clipped to it.
-RecordingSpans recording_spans(const trace::Recording& recording);
+// Spans of GIL `gil` (tracer index; 0 = the main GIL, as compute_metrics) plus every thread's
+// host events. Spans that lie wholly outside the window are dropped; the others are clipped.
+RecordingSpans recording_spans(const trace::Recording& recording, std::uint8_t gil = 0);
+
+// The threads of `recording` that belong to GIL `gil`'s group: those with a GIL event of that
+// GIL, and for the main GIL (0) also those with no GIL event of another one. Sub-interpreter
+// workers thus appear once, with their own interpreter's GIL.
+trace::Recording recording_of_gil(const trace::Recording& recording, std::uint8_t gil);
 
 // The name the text report shows: worker, else Python thread name, else "tid N".
 std::string thread_display_name(const trace::ThreadInfo& info);

@@ -3,8 +3,10 @@ gilhost.worker() there, refused extension modules, and many create/run/destroy c
 
 Throughput margins are wide enough for a loaded 2-core VM (the test runs serially).
 """
+import json
 import os
 import sys
+import tempfile
 import unittest
 
 from gilhost_test import GilhostTestCase, run, run_json, script
@@ -49,6 +51,29 @@ class SubinterpreterTest(GilhostTestCase):
             self.assertEqual(s["overlapping_holds"], 0)
             self.assertGreater(s["utilisation_fraction"], 0.5, g["interpreter"])  # its worker held it
         self.assertIn("gil", data["configs"][0]["runs"][0])  # the main GIL's key is kept
+
+    def test_trace_and_html_group_by_interpreter(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            trace, html = os.path.join(tmp, "t.json"), os.path.join(tmp, "r.html")
+            proc = run("run", "--quiet", "--workers", "cpu=2:sub", "--duration", "200ms",
+                       "--trace", trace, "--html", html, CPU)
+            self.assertOk(proc)
+            with open(trace) as f:
+                events = json.load(f)["traceEvents"]
+            processes = {e["pid"]: e["args"]["name"] for e in events
+                         if e.get("ph") == "M" and e["name"] == "process_name"}
+            names = sorted(processes.values())
+            self.assertEqual(len(names), 3, names)
+            self.assertTrue(any(n.endswith("· main GIL") for n in names), names)
+            for w in ("cpu-0", "cpu-1"):
+                pid = next(p for p, n in processes.items() if n.endswith(f"GIL of sub:{w}"))
+                holds = [e for e in events if e.get("ph") == "X" and e["pid"] == pid
+                         and e["name"] == "holds GIL"]
+                self.assertGreater(len(holds), 0, f"no holds drawn for {w}'s own GIL")
+            with open(html) as f:
+                page = f.read()
+            for w in ("cpu-0", "cpu-1"):
+                self.assertIn(f"GIL of sub:{w}", page)
 
     def test_isolation_option_and_shared_override(self):
         proc, data = run_json("--quiet", "--isolation", "subinterpreters", "--workers",
