@@ -24,6 +24,8 @@ const char* to_string(PhaseStatus s);
 struct PhaseResult {
   std::vector<WorkerResult> workers;
   std::uint64_t wall_ns = 0;         // barrier release -> last worker detached
+  std::uint64_t setup_ns = 0;        // phase start -> barrier release: creating sub-interpreters
+                                     // and loading the script there, starting and attaching threads
   std::uint64_t process_cpu_ns = 0;  // CLOCK_PROCESS_CPUTIME_ID over the same span
   std::uint64_t peak_rss_bytes = 0;  // the process's peak resident set so far (getrusage)
   std::uint64_t begin_ticks = 0;     // tracer clock, for the recording window

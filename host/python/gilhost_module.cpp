@@ -163,6 +163,11 @@ PyObject* py_worker(PyObject*, PyObject*) {
   return Py_BuildValue("(si)", t_worker->role.c_str(), t_worker->index);
 }
 
+PyObject* py_interpreter(PyObject*, PyObject*) {
+  return PyUnicode_FromString(PyInterpreterState_Get() == PyInterpreterState_Main() ? "main"
+                                                                                    : "sub");
+}
+
 PyObject* py_name_thread(PyObject*, PyObject* arg) {
   const char* s = PyUnicode_AsUTF8(arg);
   if (s == nullptr) return nullptr;
@@ -189,6 +194,9 @@ PyMethodDef kMethods[] = {
     {"mark", py_mark, METH_O, "mark(label)\n--\n\nRecord an instant on the timeline."},
     {"worker", py_worker, METH_NOARGS,
      "worker()\n--\n\n(role, index) of the calling gilhost worker, or None."},
+    {"interpreter", py_interpreter, METH_NOARGS,
+     "interpreter()\n--\n\n'main' in the main interpreter, 'sub' in a sub-interpreter (a :sub "
+     "worker's own). Lets a script run set-up code once, in the main interpreter."},
     {"_name_thread", py_name_thread, METH_O, "Record the calling thread's Python name."},
     {nullptr, nullptr, 0, nullptr}};
 

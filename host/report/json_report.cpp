@@ -163,6 +163,7 @@ Json run_json(const RunRecord& run, std::size_t index) {
           {"error_worker", p.error_worker},
           {"error_text", p.error_text},
           {"wall_ns", p.wall_ns},
+          {"setup_ns", p.setup_ns},
           {"process_cpu_ns", p.process_cpu_ns},
           {"cpu_percent", p.cpu_percent()},
           {"peak_rss_bytes", p.peak_rss_bytes},

@@ -304,6 +304,7 @@ analysis::PhaseResult abandon(analysis::PhaseResult result,
 }  // namespace
 
 analysis::PhaseResult run_phase(const PhasePlan& caller_plan) {
+  const auto setup0 = Clock::now();
   // Heap-allocated and leaked when workers are abandoned: a stuck worker that returns later
   // must still find its Sync and plan alive.
   auto sync_owner = std::make_unique<Sync>();
@@ -340,6 +341,7 @@ analysis::PhaseResult run_phase(const PhasePlan& caller_plan) {
     sync.go = true;
   }
   auto wall0 = Clock::now();
+  result.setup_ns = std::uint64_t((wall0 - setup0).count());
   sync.cv.notify_all();
   Supervision sv = supervise(sync, workers, plan);
   result.status = sv.status;

@@ -42,6 +42,7 @@ TESTED = {
     "gilstate_cost": "test_gilstate_cost",
     "bad_extension": "test_bad_extension",
     "switch_interval": "test_switch_interval",
+    "isolation_strategies": "test_isolation_strategies",
 }
 
 
@@ -368,6 +369,33 @@ class ExperimentsTest(GilhostTestCase):
 
         self.attempts(lambda: self.run_result("subinterpreters", "--scale", SCALE), check,
                       parallel=True)
+
+    def test_isolation_strategies(self):
+        def measure():  # the pool part's budget comes from _lab's environment variable
+            os.environ["GILHOST_EXPERIMENT_SCALE"] = SCALE
+            try:
+                proc, data = self.run_experiment("isolation_strategies", "--duration", "300ms")
+            finally:
+                del os.environ["GILHOST_EXPERIMENT_SCALE"]
+            return result_of(proc), data
+
+        def check(figures, cores):
+            pool, data = figures
+            self.assertLessEqual(cpu_percent(data, "cpu=2"), ONE_CORE)
+            self.assertLessEqual(gil_bound_speedup(data, "cpu=2", "cpu=1"), NO_SPEEDUP)
+            self.assertSpeedup(rate(data, "cpu=2:sub") / rate(data, "cpu=1:sub"), cores, 0.5,
+                               "own-GIL sub-interpreters")
+            self.assertSpeedup(pool["pool_speedup"], cores, 0.5, "2-process pool")
+            setup = {c["workers"]: c["runs"][0]["setup_ns"] for c in data["configs"]}
+            self.assertGreater(setup["cpu=1:sub"], setup["cpu=1"])  # creating an interpreter
+            self.assertGreater(pool["pool1_startup_ms"], 0)
+            for w in ("cpu-0", "cpu-1"):
+                gils = config(data, "cpu=2:sub")["runs"][0]["gils"]
+                sub = next(g for g in gils if g["interpreter"] == f"sub:{w}")["metrics"]
+                self.assertEqual(sub["summary"]["holder_changes"],
+                                 sub["summary"]["switch_number_delta"])
+
+        self.attempts(measure, check, parallel=True)
 
     # --- beyond the article -------------------------------------------------------------------
 
