@@ -28,18 +28,6 @@ double mean(const Values& v) {
   return v.empty() ? 0.0 : std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
 }
 
-// One role's figures in one run, as in the text report.
-struct RoleRun {
-  double calls = 0, calls_per_s = 0, cpu = 0, lat_p50 = 0, lat_p99 = 0;
-  const GilStats* gil = nullptr;
-};
-
-RoleRun role_run(const RunRecord& run, const cli::RoleSpec& spec) {
-  RoleRunFigures f = role_run_figures(run, spec);
-  return {double(f.calls),          f.calls_per_second,       f.cpu_percent,
-          double(f.latency.p50_ns), double(f.latency.p99_ns), f.gil};
-}
-
 template <typename T, typename F>
 Values collect(const std::vector<T>& items, F field) {
   Values v;
@@ -49,25 +37,27 @@ Values collect(const std::vector<T>& items, F field) {
 
 // Mean over the runs that have GIL figures, "-" when none has.
 template <typename F>
-std::string gil_mean(const std::vector<RoleRun>& runs, F field, std::string (*format)(double)) {
+std::string gil_mean(const std::vector<RoleRunFigures>& runs, F field,
+                     std::string (*format)(double)) {
   Values v;
-  for (const RoleRun& r : runs)
+  for (const RoleRunFigures& r : runs)
     if (r.gil) v.push_back(double(field(*r.gil)));
   return v.empty() ? "-" : format(mean(v));
 }
 
-HtmlJson role_row(const cli::RoleSpec& spec, const std::vector<RoleRun>& runs, bool traced) {
-  Values rates = collect(runs, [](const RoleRun& r) { return r.calls_per_s; });
+HtmlJson role_row(const cli::RoleSpec& spec, const std::vector<RoleRunFigures>& runs, bool traced) {
+  Values rates = collect(runs, [](const RoleRunFigures& r) { return r.calls_per_second; });
   analysis::RunStats s = analysis::summarize(rates);
   std::string calls_per_s = rate(s.mean);
   if (s.stddev) calls_per_s += " ± " + fixed(*s.stddev, decimals_for(s.mean));  // as the text
-  HtmlJson row = {spec.name,
-                  std::to_string(spec.threads),
-                  fixed(mean(collect(runs, [](const RoleRun& r) { return r.calls; })), 0),
-                  calls_per_s,
-                  ns(mean(collect(runs, [](const RoleRun& r) { return r.lat_p50; }))),
-                  ns(mean(collect(runs, [](const RoleRun& r) { return r.lat_p99; }))),
-                  pct(mean(collect(runs, [](const RoleRun& r) { return r.cpu; })))};
+  HtmlJson row = {
+      spec.name,
+      std::to_string(spec.threads),
+      fixed(mean(collect(runs, [](const RoleRunFigures& r) { return double(r.calls); })), 0),
+      calls_per_s,
+      ns(mean(collect(runs, [](const RoleRunFigures& r) { return double(r.latency.p50_ns); }))),
+      ns(mean(collect(runs, [](const RoleRunFigures& r) { return double(r.latency.p99_ns); }))),
+      pct(mean(collect(runs, [](const RoleRunFigures& r) { return r.cpu_percent; })))};
   if (!traced) return row;
   auto whole = [](double v) { return fixed(v, 0); };
   row.push_back(gil_mean(
@@ -135,11 +125,11 @@ std::string interval_part(const Context& c) {
 void add_role_rows(const Report& r, const ConfigResult& c, HtmlJson& out) {
   std::vector<std::string> ranges;
   for (const cli::RoleSpec& spec : c.workers) {
-    std::vector<RoleRun> runs;
-    for (const RunRecord& run : c.runs) runs.push_back(role_run(run, spec));
+    std::vector<RoleRunFigures> runs;
+    for (const RunRecord& run : c.runs) runs.push_back(role_run_figures(run, spec));
     out["rows"].push_back(role_row(spec, runs, r.context.traced));
     analysis::RunStats s =
-        analysis::summarize(collect(runs, [](auto& x) { return x.calls_per_s; }));
+        analysis::summarize(collect(runs, [](auto& x) { return x.calls_per_second; }));
     ranges.push_back(spec.name + " " + rate(s.min) + " … " + rate(s.max));
   }
   if (c.runs.size() > 1)

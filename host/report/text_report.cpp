@@ -70,20 +70,6 @@ std::string render_table(const Row& header, const std::vector<Row>& rows) {
   return out;
 }
 
-// One role's figures in one run.
-struct RoleRun {
-  double calls = 0, calls_per_s = 0, cpu_percent = 0, latency_p50 = 0, latency_p99 = 0;
-  const GilStats* gil = nullptr;  // none without a trace
-};
-
-// A :sub role's threads hold their own GILs, not the main one: its GIL columns show "–" (each
-// sub-interpreter's GIL has its own block below the table).
-RoleRun role_run(const RunRecord& run, const cli::RoleSpec& spec) {
-  RoleRunFigures f = role_run_figures(run, spec);
-  return {double(f.calls),          f.calls_per_second,       f.cpu_percent,
-          double(f.latency.p50_ns), double(f.latency.p99_ns), f.gil};
-}
-
 // field(x) for each x of `items`; null pointers (runs without GIL figures) are skipped.
 template <typename T, typename F>
 Values collect(const std::vector<T>& items, F field) {
@@ -118,18 +104,18 @@ void add_sigma(std::vector<Row>& rows, const std::vector<Values>& calls_per_s, s
 }
 
 // Each cell is the mean over runs; calls/s gets its σ later (add_sigma).
-Row role_row(const cli::RoleSpec& spec, const std::vector<RoleRun>& runs, bool traced) {
+Row role_row(const cli::RoleSpec& spec, const std::vector<RoleRunFigures>& runs, bool traced) {
   auto m = [&](auto field) { return mean(collect(runs, field)); };
   Row row = {spec.name,
              std::to_string(spec.threads),
-             whole(m([](const RoleRun& r) { return r.calls; })),
-             rate(m([](const RoleRun& r) { return r.calls_per_s; })),
-             ns(m([](const RoleRun& r) { return r.latency_p50; })),
-             ns(m([](const RoleRun& r) { return r.latency_p99; })),
-             pct(m([](const RoleRun& r) { return r.cpu_percent; }))};
+             whole(m([](const RoleRunFigures& r) { return double(r.calls); })),
+             rate(m([](const RoleRunFigures& r) { return r.calls_per_second; })),
+             ns(m([](const RoleRunFigures& r) { return double(r.latency.p50_ns); })),
+             ns(m([](const RoleRunFigures& r) { return double(r.latency.p99_ns); })),
+             pct(m([](const RoleRunFigures& r) { return r.cpu_percent; }))};
   if (!traced) return row;
   std::vector<const GilStats*> gils;
-  for (const RoleRun& r : runs) gils.push_back(r.gil);
+  for (const RoleRunFigures& r : runs) gils.push_back(r.gil);
   auto g = [&](auto field, auto format) { return mean_or_dash(collect(gils, field), format); };
   row.push_back(g([](auto& s) { return 100 * s.held_fraction; }, pct));
   row.push_back(g([](auto& s) { return s.wait.p50_ns; }, ns));
@@ -298,10 +284,10 @@ std::string config_block(const Report& r, const ConfigResult& c) {
   std::vector<Values> rates;
   std::vector<std::string> ranges;
   for (const cli::RoleSpec& spec : c.workers) {
-    std::vector<RoleRun> runs;
-    for (const RunRecord& run : c.runs) runs.push_back(role_run(run, spec));
+    std::vector<RoleRunFigures> runs;
+    for (const RunRecord& run : c.runs) runs.push_back(role_run_figures(run, spec));
     rows.push_back(role_row(spec, runs, r.context.traced));
-    rates.push_back(collect(runs, [](const RoleRun& x) { return x.calls_per_s; }));
+    rates.push_back(collect(runs, [](const RoleRunFigures& x) { return x.calls_per_second; }));
     ranges.push_back(spec.name + " " + min_max(rates.back()));
   }
   add_sigma(rows, rates, kCallsPerSecondColumn);
