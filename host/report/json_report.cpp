@@ -276,6 +276,8 @@ Json config_json(const ConfigResult& c) {
           {"runs", std::move(runs)}};
 }
 
+}  // namespace
+
 Json context_json(const Context& c) {
   return {{"gilhost_version", c.gilhost_version},
           {"python_version", c.python_version},
@@ -289,8 +291,6 @@ Json context_json(const Context& c) {
           {"traced", c.traced},
           {"script", c.script}};
 }
-
-}  // namespace
 
 std::string render_json(const Report& r) {
   Json configs = Json::array();

@@ -89,14 +89,6 @@ Json settings_json(const SweepResult& s) {
 
 }  // namespace
 
-Json context_json(const Context& c) {
-  // render_json owns the context block's keys and order; taking it from there keeps the two
-  // reports identical by construction.
-  Report only_context;
-  only_context.context = c;
-  return Json::parse(render_json(only_context))["context"];
-}
-
 std::string render_sweep_json(const SweepResult& s) {
   Json points = Json::array(), recs = Json::array();
   for (const PointFigures& p : s.points) points.push_back(point_json(p));

@@ -20,7 +20,4 @@ std::string render_sweep_json(const SweepResult& s);
 // column repeats the sweep's status, so that a partial sweep is visible in every row.
 std::string render_sweep_csv(const SweepResult& s);
 
-// The context block exactly as render_json writes it, for reports that embed it.
-nlohmann::ordered_json context_json(const Context& c);
-
 }  // namespace gilhost::report

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "report/json_report.hpp"
 #include "report/sweep_report.hpp"
 #include "report/sweep_svg.hpp"
 
