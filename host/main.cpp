@@ -9,6 +9,8 @@
 #include "cli/units.hpp"
 #include "python/interpreter.hpp"
 #include "python/python_error.hpp"
+#include "python_build.hpp"
+#include "select/python_select.hpp"
 #include "workload/run_command.hpp"
 #include "workload/sweep_command.hpp"
 
@@ -23,6 +25,9 @@ void setup_logging(int level) {
 
 int dispatch(int argc, char** argv) {
   gilhost::cli::Invocation inv = gilhost::cli::parse_command_line(argc, argv);
+  // --python naming another version: that version's host runs the command.
+  if (!inv.python.empty())
+    gilhost::select::stay_or_switch(inv.python, gilhost::build::kPythonMinor, argv);
   setup_logging(inv.log_level);
   switch (inv.command) {
     case gilhost::cli::Command::kHelp:
@@ -46,6 +51,9 @@ int main(int argc, char** argv) {
   try {
     return dispatch(argc, argv);
   } catch (const gilhost::cli::UsageError& e) {
+    std::fprintf(stderr, "gilhost: error: %s\n", e.what());
+    return 2;
+  } catch (const gilhost::cli::HostUnavailable& e) {
     std::fprintf(stderr, "gilhost: error: %s\n", e.what());
     return 2;
   } catch (const gilhost::python::PythonError& e) {

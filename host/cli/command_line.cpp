@@ -70,6 +70,14 @@ struct Parser {
     run = add_run(app, run_flags, inv.run);
     sweep = add_sweep(app, sweep_flags, inv.sweep);
     info = app.add_subcommand("info", "Versions, paths, the GIL layout and a self-check");
+    for (CLI::App* cmd : {run, sweep, info}) {
+      cmd->add_option("--python", inv.python,
+                      "The CPython to run on: a version with a gilhost host (3.13), a python "
+                      "executable's path, or for run/info several versions side by side "
+                      "(3.11,3.12,3.13); default " +
+                          std::string(build::kDefaultHost))
+          ->type_name("VERSION");
+    }
   }
 };
 

@@ -76,6 +76,9 @@ struct Invocation {
   Command command = Command::kHelp;
   RunOptions run;
   SweepOptions sweep;
+  // --python of run/sweep/info as given: "3.13", "3.11,3.12,3.13" or a python executable's path
+  // (host/select/python_select.hpp resolves it). Empty: the default host.
+  std::string python;
   int log_level = 3;  // spdlog: 0 trace .. 6 off; default warn, -v lowers, --log-quiet raises
   std::string help_text;
 };

@@ -16,6 +16,13 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A host (one per CPython version) that cannot be started: its binary or libpython is gone.
+// One line, exit status 2, like a usage error.
+class HostUnavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // "2s", "500ms", "100us", "250ns", "1.5s", "1m"; a bare number is seconds (like
 // sys.setswitchinterval). Throws UsageError naming `what` on bad units, negatives or overflow.
 std::chrono::nanoseconds parse_duration(std::string_view text, std::string_view what);

@@ -8,6 +8,7 @@
 #include "build_info.hpp"
 #include "kernels/kernels.hpp"
 #include "python/buffer.hpp"
+#include "python/compat.hpp"
 #include "python/ref.hpp"
 #include "trace/tracer.hpp"
 
@@ -207,9 +208,17 @@ int exec_module(PyObject* module) {
   return PyModule_AddStringConstant(module, "__version__", build::kVersion);
 }
 
-PyModuleDef_Slot kSlots[] = {{Py_mod_exec, reinterpret_cast<void*>(exec_module)},
-                             {Py_mod_multiple_interpreters, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED},
-                             {0, nullptr}};
+PyModuleDef_Slot kSlots[] = {
+    {Py_mod_exec, reinterpret_cast<void*>(exec_module)},
+#if GILHOST_HAS_PER_INTERPRETER_GIL
+    {Py_mod_multiple_interpreters, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED},
+#endif
+#if GILHOST_HAS_MOD_GIL_SLOT
+    // The module keeps no Python state of its own, so it is safe without the GIL; declaring so
+    // keeps a free-threaded build's GIL off when a script imports gilhost (PEP 703).
+    {Py_mod_gil, Py_MOD_GIL_NOT_USED},
+#endif
+    {0, nullptr}};
 
 PyModuleDef kModule = {
     PyModuleDef_HEAD_INIT,

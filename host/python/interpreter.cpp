@@ -9,8 +9,10 @@
 #include <cstring>
 
 #include "build_info.hpp"
+#include "python/compat.hpp"
 #include "python/gilhost_module.hpp"
 #include "python/ref.hpp"
+#include "python_build.hpp"
 
 namespace gilhost::python {
 namespace {
@@ -122,7 +124,7 @@ int system_exit_status(PyObject* exc) {
 
 int exit_status_from_exception() {
   if (PyErr_ExceptionMatches(PyExc_SystemExit)) {
-    Ref exc(PyErr_GetRaisedException());
+    Ref exc(compat::get_raised_exception());
     return system_exit_status(exc.get());
   }
   bool interrupted = PyErr_ExceptionMatches(PyExc_KeyboardInterrupt);

@@ -5,6 +5,7 @@
 
 #include <cassert>
 
+#include "python/compat.hpp"
 #include "python/ref.hpp"
 
 namespace gilhost::python {
@@ -39,7 +40,7 @@ std::string format_with_traceback_module(PyObject* exc) {
 
 std::string format_pending_exception(std::string* type_name) {
   assert(PyGILState_Check());
-  Ref exc(PyErr_GetRaisedException());
+  Ref exc(compat::get_raised_exception());
   if (!exc) return {};
   if (type_name != nullptr) *type_name = Py_TYPE(exc.get())->tp_name;
   return format_with_traceback_module(exc.get());

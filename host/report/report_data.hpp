@@ -14,10 +14,23 @@ namespace gilhost::report {
 
 inline constexpr int kSchemaVersion = 1;
 
+// What the embedded CPython version can do and where it keeps the GIL: the version knowledge a
+// reader needs to compare reports of two versions (filled by workload/capabilities.cpp).
+struct PythonCapabilities {
+  std::string host;  // "3.13": the gilhost host that ran (a "t" suffix: free-threaded)
+  bool per_interpreter_gil = false;    // PEP 684 (3.12+): :sub workers are possible
+  bool free_threaded = false;          // built with Py_GIL_DISABLED (PEP 703)
+  bool gil_enabled = true;             // sys._is_gil_enabled() where it exists, else true
+  std::string gil_location;            // "_PyRuntime.ceval.gil (one GIL per process)" ...
+  std::string drop_request_location;   // "interp->ceval.gil_drop_request" ...
+  std::string subinterpreters_module;  // "_xxsubinterpreters" up to 3.12, "_interpreters" after
+};
+
 struct Context {
   std::string gilhost_version;
   std::string python_version;
   std::string python_executable;
+  PythonCapabilities python;
   std::string cpu_model;
   unsigned cpu_count = 0;
   std::uint64_t switch_interval_ns = 0;  // in force during the worker phases

@@ -22,8 +22,9 @@ typedef struct gilhost_gil_layout {
   const unsigned long* switch_number; /* changes of holding thread state */
   const int* locked;                  /* 1 held, 0 free, -1 not created */
   const void* const* last_holder;     /* PyThreadState* that last held it */
-  const int* gil_drop_request;        /* interp->ceval.gil_drop_request (3.12: per interpreter) */
-  int own_gil;                        /* interp->ceval.own_gil */
+  const int* gil_drop_request; /* interp->ceval.gil_drop_request; NULL from 3.13 (per thread) */
+  const int* enabled;          /* gil->enabled of a free-threaded build, else NULL */
+  int own_gil;                 /* interp->ceval.own_gil (3.11: only the main interpreter) */
   size_t offset_mutex, offset_cond, offset_switch_mutex, offset_switch_cond;
   size_t offset_interval, offset_switch_number, offset_locked, offset_last_holder;
 } gilhost_gil_layout;
@@ -31,6 +32,10 @@ typedef struct gilhost_gil_layout {
 /* Fills `out` for the interpreter `interp` (a PyInterpreterState*). Returns 0, or -1 when the
    interpreter has no GIL yet. Needs no GIL: it only computes addresses. */
 int gilhost_read_gil_layout(void* interp, gilhost_gil_layout* out);
+
+/* Where this version keeps the GIL and the drop request, for reports (see gil_layout.c). */
+const char* gilhost_gil_location(void);
+const char* gilhost_drop_request_location(void);
 
 /* The running CPython's PY_VERSION_HEX and the one the layout was compiled against: they must
    agree, since the struct offsets are only valid for the headers they came from. */

@@ -1,8 +1,10 @@
 // The pthread interposers: libpython's calls bind here (the executable is linked with -rdynamic),
 // each forwards to glibc after one compare, and the GIL's own calls become events.
 //
-// What each call means in CPython 3.12's Python/ceval_gil.c (take_gil / drop_gil):
-//   lock(&gil->mutex), thread not holding the GIL   -> request (take_gil starts)
+// What each call means in Python/ceval_gil.c (take_gil / drop_gil; the same calls in 3.11-3.13):
+//   lock(&gil->mutex), thread not holding the GIL   -> request (take_gil starts), emitted with
+//                          that time once the thread waits on gil->cond or acquires (3.13 also
+//                          locks it in signal_active_thread, which neither waits nor acquires)
 //   timedwait(&gil->cond) == ETIMEDOUT, still locked, switch_number unchanged -> drop request
 //   lock(&gil->switch_mutex) inside gil->mutex      -> acquire (locked = 1 follows)
 //   signal(&gil->cond)                              -> release (locked = 0 was just stored)
@@ -84,10 +86,21 @@ std::uint32_t low32(const unsigned long* p) {
   return std::uint32_t(__atomic_load_n(p, __ATOMIC_RELAXED));
 }
 
+// The request of a take_gil that now waits or acquires (see the table at the top).
+inline void emit_pending_request(int g) {
+  const std::uint64_t bit = 1ull << g;
+  if (!(t_trace.request_pending & bit)) return;
+  t_trace.request_pending &= ~bit;
+  emit_at(t_trace.request_ticks, EventKind::kRequest, g, 0);
+}
+
 __attribute__((noinline)) int traced_lock(pthread_mutex_t* m) {
   if (int g = gil_with<&GilAddrs::mutex>(m); g >= 0) {
     const std::uint64_t bit = 1ull << g;
-    if (!(t_trace.holds & bit)) emit(EventKind::kRequest, g, 0);
+    if (!(t_trace.holds & bit)) {
+      t_trace.request_pending |= bit;
+      t_trace.request_ticks = now_ticks();
+    }
     int r = real_lock(m);
     t_trace.in_mutex |= bit;
     return r;
@@ -97,6 +110,7 @@ __attribute__((noinline)) int traced_lock(pthread_mutex_t* m) {
     const unsigned long* sn = __atomic_load_n(&g_gils[g].switch_number, __ATOMIC_ACQUIRE);
     int r = real_lock(m);
     if (t_trace.in_mutex & bit) {
+      emit_pending_request(g);
       t_trace.holds |= bit;
       emit_at(now_ticks_ordered(), EventKind::kAcquire, g, low32(sn));
     } else {
@@ -108,7 +122,10 @@ __attribute__((noinline)) int traced_lock(pthread_mutex_t* m) {
 }
 
 __attribute__((noinline)) int traced_unlock(pthread_mutex_t* m) {
-  if (int g = gil_with<&GilAddrs::mutex>(m); g >= 0) t_trace.in_mutex &= ~(1ull << g);
+  if (int g = gil_with<&GilAddrs::mutex>(m); g >= 0) {
+    t_trace.in_mutex &= ~(1ull << g);
+    t_trace.request_pending &= ~(1ull << g);  // left without waiting or acquiring: no request
+  }
   return real_unlock(m);
 }
 
@@ -134,6 +151,7 @@ __attribute__((noinline)) int traced_timedwait(pthread_cond_t* c, pthread_mutex_
                                                const struct timespec* t) {
   int g = gil_with<&GilAddrs::cond>(c);
   if (g < 0) return real_timedwait(c, m, t);
+  emit_pending_request(g);
   // gil->mutex is held before and after the wait, so these reads are consistent; the test is
   // take_gil's own: timed out, still locked, nobody switched meanwhile.
   // A copy: the entry may be unregistered while this thread waits (its GIL is still alive).

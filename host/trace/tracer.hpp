@@ -45,7 +45,11 @@ struct ThreadTrace {
   std::uint64_t in_mutex;  // bit g: this thread holds g_gils[g].mutex
   std::uint64_t holds;     // bit g: this thread holds GIL g
   unsigned long switch_number_before_wait;
-  bool dead;  // the thread is exiting: events from here on are counted as lost
+  // lock(&gil->mutex) by a non-holder is a request only once take_gil waits or acquires: 3.13's
+  // signal_active_thread (_PyEval_AddPendingCall) locks it too (Python/ceval_gil.c, v3.13.0).
+  std::uint64_t request_pending;  // bit g: gil g's mutex was locked, no request emitted yet
+  std::uint64_t request_ticks;    // when it was locked
+  bool dead;                      // the thread is exiting: events from here on are counted as lost
 };
 extern thread_local ThreadTrace t_trace;
 

@@ -9,6 +9,7 @@
 
 #include "build_info.hpp"
 #include "trace/clock.hpp"
+#include "workload/capabilities.hpp"
 
 namespace gilhost::workload {
 
@@ -34,6 +35,7 @@ report::Context make_context(const cli::RunOptions& o, std::uint64_t switch_inte
   c.gilhost_version = build::kVersion;
   c.python_version = python::Interpreter::version();
   c.python_executable = python::Interpreter::executable();
+  c.python = python_capabilities();
   c.cpu_model = cpu_model();
   c.cpu_count = std::thread::hardware_concurrency();
   c.switch_interval_ns = switch_interval_ns;

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "build_info.hpp"
+#include "python_build.hpp"
 #include "trace/clock.hpp"
 #include "trace/tracer.hpp"
 #include "workload/context.hpp"

@@ -12,6 +12,7 @@
 #include "analysis/metrics.hpp"
 #include "cli/units.hpp"
 #include "report/atomic_file.hpp"
+#include "workload/capabilities.hpp"
 #include "workload/runner.hpp"
 #include "workload/script_settings.hpp"
 
@@ -210,6 +211,7 @@ cli::WorkerSet resolve_isolation(const cli::RunOptions& o, cli::WorkerSet set) {
     }
     any_sub = any_sub || r.sub();
   }
+  check_isolation_supported(set);
   if (any_sub && o.target != cli::Target::kScript) {
     throw UsageError(
         "sub-interpreter workers (:sub, --isolation subinterpreters) need a SCRIPT "

@@ -83,6 +83,10 @@ using RunAnnouncer = std::function<void(bool warmup, unsigned number, unsigned c
 report::ConfigResult run_config(Session& s, const cli::RunOptions& o, const cli::WorkerSet& set,
                                 Outcome& out, const RunAnnouncer& announce = {});
 
+// `set` with --isolation applied to roles that name none. Throws UsageError when the set needs
+// what this target or CPython cannot give (:sub with -m/-c, :sub without PEP 684).
+cli::WorkerSet resolve_isolation(const cli::RunOptions& o, cli::WorkerSet set);
+
 // Finalizes Python and returns the exit status: the outcome's, else Python's own. With an
 // abandoned worker (which may hold the GIL) finalizing would wait forever: exits at once.
 int end_session(Session& s, const Outcome& out);

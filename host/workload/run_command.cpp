@@ -87,6 +87,7 @@ int run_command(const cli::RunOptions& options) {
   cli::RunOptions o = options;
   if (check_target(o, true)) return run_catalog(o);
   check_outputs({o.json_path, o.events_path, o.trace_path, o.html_path});
+  for (const cli::WorkerSet& set : o.worker_sets) resolve_isolation(o, set);  // before any work
   Session s(script_argv(o), !o.no_trace, o.trace_buffer);
   if (o.switch_interval) s.set_switch_interval(*o.switch_interval);
 

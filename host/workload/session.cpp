@@ -9,6 +9,7 @@
 #include "python/python_error.hpp"
 #include "python/ref.hpp"
 #include "trace/tracer.hpp"
+#include "workload/capabilities.hpp"
 
 namespace gilhost::workload {
 namespace {
@@ -82,6 +83,7 @@ void refresh_python_names() {
 Session::Session(const std::vector<std::string>& argv, bool trace, std::size_t ring_events) {
   trace::Tracer::init(ring_events);
   interp_ = std::make_unique<python::Interpreter>(argv);
+  check_gil_enabled();
   if (gilhost_read_gil_layout(PyInterpreterState_Main(), &layout_) != 0) {
     throw python::StartupError("the main interpreter has no GIL");
   }

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "python/compat.hpp"
 #include "python/ref.hpp"
 #include "trace/gil_layout.h"
 #include "trace/tracer.hpp"
@@ -46,6 +47,7 @@ std::string one_line_error() {
   return text;
 }
 
+#if GILHOST_HAS_PER_INTERPRETER_GIL
 // Whether the main GIL is held by `ts` (PyGILState_Check is disabled once sub-interpreters
 // exist): read from the GIL struct itself.
 bool main_gil_held_by(PyThreadState* ts) {
@@ -54,8 +56,14 @@ bool main_gil_held_by(PyThreadState* ts) {
   return __atomic_load_n(l.locked, __ATOMIC_ACQUIRE) == 1 &&
          __atomic_load_n(l.last_holder, __ATOMIC_ACQUIRE) == ts;
 }
+#endif
 
 PyThreadState* new_own_gil_interpreter(const std::string& worker) {
+#if !GILHOST_HAS_PER_INTERPRETER_GIL
+  // Refused on the command line already (check_isolation_supported); kept for other callers.
+  throw SubInterpreterError(fmt::format(
+      "worker {}: CPython {} has no per-interpreter GIL (PEP 684)", worker, PY_VERSION));
+#else
   PyInterpreterConfig cfg = {
       .use_main_obmalloc = 0,
       .allow_fork = 0,
@@ -80,6 +88,7 @@ PyThreadState* new_own_gil_interpreter(const std::string& worker) {
                                           worker, st.err_msg ? st.err_msg : "unknown error"));
   }
   return ts;  // current, holding the new GIL; the main GIL was released
+#endif
 }
 
 constexpr const char* kLoader = R"PY(

@@ -141,6 +141,7 @@ int sweep_command(const cli::SweepOptions& options) {
   cli::SweepOptions so = options;
   check_target(so.run, false);
   check_outputs({so.json_path, so.csv_path, so.html_path});
+  for (const cli::WorkerSet& set : so.run.worker_sets) resolve_isolation(so.run, set);
   Session s(script_argv(so.run), !so.run.no_trace, so.run.trace_buffer);
   if (std::optional<int> status = run_top_level(s, so.run)) return top_level_ended(s, *status);
   apply_budget_defaults(so.run);

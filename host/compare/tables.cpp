@@ -1,0 +1,208 @@
+// Side-by-side figures: medians over interleaved rounds of each host's JSON report.
+#include <algorithm>
+#include <functional>
+#include <map>
+
+#include "compare/comparison.hpp"
+
+namespace gilhost::compare {
+namespace {
+
+using Json = nlohmann::json;
+
+std::optional<double> median(std::vector<double> v) {
+  if (v.empty()) return std::nullopt;
+  std::sort(v.begin(), v.end());
+  std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+std::optional<double> number(const Json& j, const Json::json_pointer& p) {
+  if (!j.contains(p)) return std::nullopt;
+  const Json& v = j.at(p);
+  if (!v.is_number()) return std::nullopt;
+  return v.get<double>();
+}
+
+// The measured run of config `i` in one round's report, or nullptr.
+const Json* run_of(const Json& doc, std::size_t i) {
+  if (!doc.contains("configs") || i >= doc["configs"].size()) return nullptr;
+  const Json& runs = doc["configs"][i]["runs"];
+  return runs.empty() ? nullptr : &runs[0];
+}
+
+double per_second(const Json& summary, const char* key) {
+  double window = summary.value("window_ns", 0.0);
+  return window > 0 ? summary.value(key, 0.0) / (window / 1e9) : 0.0;
+}
+
+// One figure of one run (the main GIL's summary and threads), nullopt when it was not seen.
+using Extract = std::function<std::optional<double>(const Json& run, const Json* baseline)>;
+struct FigureDef {
+  std::string label, unit;
+  Extract get;
+};
+
+std::optional<double> gil_fig(const Json& run, const char* key) {
+  return number(run, Json::json_pointer("/gil/summary/" + std::string(key)));
+}
+
+std::vector<FigureDef> gil_figures() {
+  using P = Json::json_pointer;
+  return {
+      {"throughput vs baseline", "x",
+       [](const Json& r, const Json* b) -> std::optional<double> {
+         double base = b ? b->value("calls_per_second", 0.0) : 0.0;
+         if (base <= 0) return std::nullopt;
+         return r.value("calls_per_second", 0.0) / base;
+       }},
+      {"calls/s (this version only)", "/s",
+       [](const Json& r, const Json*) { return number(r, P("/calls_per_second")); }},
+      {"GIL held", "%",
+       [](const Json& r, const Json*) -> std::optional<double> {
+         auto u = gil_fig(r, "utilisation_fraction");
+         return u ? std::optional(*u * 100) : std::nullopt;
+       }},
+      {"holder changes/s", "/s",
+       [](const Json& r, const Json*) -> std::optional<double> {
+         if (!r.contains(P("/gil/summary"))) return std::nullopt;
+         return per_second(r["gil"]["summary"], "holder_changes");
+       }},
+      {"drop requests/s", "/s",
+       [](const Json& r, const Json*) -> std::optional<double> {
+         if (!r.contains(P("/gil/summary"))) return std::nullopt;
+         return per_second(r["gil"]["summary"], "drop_requests");
+       }},
+      {"forced switches/s", "/s",
+       [](const Json& r, const Json*) -> std::optional<double> {
+         if (!r.contains(P("/gil/summary"))) return std::nullopt;
+         return per_second(r["gil"]["summary"], "forced_switches");
+       }},
+      // FORCE_SWITCHING: the releaser of a forced switch waits on switch_cond until the next
+      // holder took the GIL, unless it already had (drop_gil, Python/ceval_gil.c).
+      {"forced releases that waited for the taker", "%",
+       [](const Json& r, const Json*) -> std::optional<double> {
+         auto forced = gil_fig(r, "forced_switches");
+         if (!forced || *forced <= 0 || !r.contains(P("/gil/threads"))) return std::nullopt;
+         double waits = 0;
+         for (const Json& t : r["gil"]["threads"]) waits += t.value("handoff_waits", 0.0);
+         return 100.0 * waits / *forced;
+       }},
+      {"hand-off p50 (forced)", "ns",
+       [](const Json& r, const Json*) -> std::optional<double> {
+         auto n = gil_fig(r, "handoff_forced/count");
+         return n && *n > 0 ? gil_fig(r, "handoff_forced/p50_ns") : std::nullopt;
+       }},
+      {"hand-off p50 (voluntary)", "ns",
+       [](const Json& r, const Json*) -> std::optional<double> {
+         auto n = gil_fig(r, "handoff_voluntary/count");
+         return n && *n > 0 ? gil_fig(r, "handoff_voluntary/p50_ns") : std::nullopt;
+       }},
+      {"mean waiters", "", [](const Json& r, const Json*) { return gil_fig(r, "mean_waiters"); }},
+      {"own GILs: forced switches/s", "/s",
+       [](const Json& r, const Json*) -> std::optional<double> {
+         if (!r.contains("gils")) return std::nullopt;
+         double sum = 0;
+         bool any = false;
+         for (const Json& g : r["gils"]) {
+           if (g.value("interpreter", "") == "main") continue;
+           any = true;
+           sum += per_second(g["metrics"]["summary"], "forced_switches");
+         }
+         return any ? std::optional(sum) : std::nullopt;
+       }},
+  };
+}
+
+// Per role: throughput against the role's own baseline figure, wait p50/p99 on the main GIL.
+std::vector<FigureDef> role_figures(const std::string& role) {
+  auto role_calls = [role](const Json& r) -> std::optional<double> {
+    if (!r.contains("workers")) return std::nullopt;
+    double sum = 0;
+    bool any = false;
+    for (const Json& w : r["workers"]) {
+      if (w.value("role", "") != role) continue;
+      any = true;
+      sum += w.value("calls_per_second", 0.0);
+    }
+    return any ? std::optional(sum) : std::nullopt;
+  };
+  auto wait = [role](const char* p) {
+    return [role, p](const Json& r, const Json*) {
+      return number(r, Json::json_pointer("/gil/roles/" + role + "/wait/" + p));
+    };
+  };
+  return {{role + " throughput vs baseline", "x",
+           [role_calls](const Json& r, const Json* b) -> std::optional<double> {
+             auto mine = role_calls(r);
+             auto base = b ? role_calls(*b) : std::nullopt;
+             if (!mine || !base || *base <= 0) return std::nullopt;
+             return *mine / *base;
+           }},
+          {role + " wait p50", "ns", wait("p50_ns")},
+          {role + " wait p99", "ns", wait("p99_ns")}};
+}
+
+bool checks_pass(const Json& run) {
+  const Json* s = run.contains("gil") ? &run["gil"]["summary"] : nullptr;
+  if (s == nullptr || s->is_null()) return false;
+  return s->value("holder_changes", -1) == s->value("switch_number_delta", -2) &&
+         s->value("lost_events", 1) == 0 && s->value("malformed_events", 1) == 0 &&
+         s->value("overlapping_holds", 1) == 0;
+}
+
+std::vector<std::string> role_names(const Comparison& c, std::size_t i) {
+  std::vector<std::string> names;
+  for (const auto& rounds : c.rounds) {
+    for (const Json& doc : rounds) {
+      if (!doc.contains("configs") || i >= doc["configs"].size()) continue;
+      for (const auto& [name, _] : doc["configs"][i]["roles"].items()) {
+        if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+      }
+    }
+  }
+  return names;
+}
+
+}  // namespace
+
+void compute_tables(Comparison& c) {
+  std::size_t n_configs = 0;
+  for (const auto& rounds : c.rounds) {
+    for (const Json& doc : rounds)
+      n_configs = std::max(n_configs, doc.value("configs", Json::array()).size());
+  }
+  c.configs.clear();
+  for (std::size_t i = 0; i < n_configs; ++i) {
+    ConfigTable t;
+    std::vector<FigureDef> defs = gil_figures();
+    for (const std::string& role : role_names(c, i)) {
+      for (FigureDef& d : role_figures(role)) defs.push_back(std::move(d));
+    }
+    for (const auto& rounds : c.rounds) {
+      bool ok = !rounds.empty();
+      for (const Json& doc : rounds) {
+        const Json* run = run_of(doc, i);
+        ok = ok && run != nullptr && checks_pass(*run);
+        if (t.workers.empty() && run != nullptr) t.workers = doc["configs"][i].value("workers", "");
+      }
+      t.checks.push_back(ok);
+    }
+    for (const FigureDef& d : defs) {
+      Row row{d.label, d.unit, {}};
+      for (const auto& rounds : c.rounds) {
+        std::vector<double> seen;
+        for (const Json& doc : rounds) {
+          const Json* run = run_of(doc, i);
+          if (run == nullptr) continue;
+          if (auto v = d.get(*run, run_of(doc, 0))) seen.push_back(*v);
+        }
+        row.values.push_back(median(seen));
+      }
+      t.rows.push_back(std::move(row));
+    }
+    c.configs.push_back(std::move(t));
+  }
+}
+
+}  // namespace gilhost::compare
