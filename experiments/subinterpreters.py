@@ -28,19 +28,48 @@ thread to get the GIL keeps it until its loop ends ("first loop done at" ~50 % o
 in the serial case; ~100 % for threads of one interpreter, which are switched every 5 ms).
 3.13 sets the request on the holder's own thread state (gh-112175) and slices them again.
 
+Per version. 3.11 has no per-interpreter GIL (PEP 684 came with 3.12): `create()` makes an
+interpreter that shares the process's one GIL, so the "own-GIL" row is really a shared one
+(~1.0x, CPU ~100 %) and the result says `"own_gil": false`. 3.12 is as described above.
+3.13 renamed the module `_interpreters`: configs are named ("isolated", "legacy") and
+`run_string()` returns an exception description instead of raising (this script raises it);
+its shared-GIL interpreters are time-sliced again (gh-112175), so their "first loop done at" is
+~100 % like threads of one interpreter.
+
 Run.   gilhost run experiments/subinterpreters.py [--scale 0.3]
+       gilhost run --python 3.11,3.12,3.13 experiments/subinterpreters.py   (side by side)
 Output. A table and `RESULT {json}`. gilhost traces the main interpreter's GIL only: the own
 GILs of isolated sub-interpreters are not in its GIL figures.
 """
+import sys
 import threading
 import time
 
 import _lab
 
-try:
-    import _xxsubinterpreters as interpreters
-except ImportError:  # not CPython 3.12
-    interpreters = None
+try:  # CPython 3.13+
+    import _interpreters as interpreters
+except ImportError:
+    try:  # CPython 3.11, 3.12
+        import _xxsubinterpreters as interpreters
+    except ImportError:
+        interpreters = None
+
+OWN_GIL = sys.version_info >= (3, 12)  # PEP 684
+
+
+def create(own_gil):
+    """A sub-interpreter with its own GIL (own_gil, 3.12+) or sharing the main one."""
+    if sys.version_info >= (3, 13):
+        return interpreters.create("isolated" if own_gil else "legacy")
+    return interpreters.create(isolated=own_gil)
+
+
+def run_string(interp, code):
+    """interpreters.run_string, raising what the code raised (3.13 returns it instead)."""
+    failure = interpreters.run_string(interp, code)
+    if failure is not None:
+        raise RuntimeError(f"in a sub-interpreter: {failure.formatted}")
 
 LOOP = "total = 0\nfor i in range({n}):\n    total += i * i\n"
 
@@ -70,11 +99,11 @@ def main():
         _lab.result({"available": False})
         return
     code = LOOP.format(n=_lab.scaled(2_000_000, minimum=100_000))
-    own = [interpreters.create() for _ in range(2)]
-    shared = [interpreters.create(isolated=False) for _ in range(2)]
+    own = [create(own_gil=True) for _ in range(2)]
+    shared = [create(own_gil=False) for _ in range(2)]
     try:
         for i in own + shared:  # warm: first run_string pays the interpreter's own imports
-            interpreters.run_string(i, "pass")
+            run_string(i, "pass")
         def in_a_row():
             run_in_main(code)
             first = time.perf_counter()
@@ -85,9 +114,9 @@ def main():
             ("1 thread, 2 loops in a row", in_a_row),
             ("2 threads, main interpreter", lambda: on_threads(run_in_main, [code, code])),
             ("2 threads, own-GIL sub-interpreters",
-             lambda: on_threads(lambda i: interpreters.run_string(i, code), own)),
+             lambda: on_threads(lambda i: run_string(i, code), own)),
             ("2 threads, shared-GIL sub-interpreters",
-             lambda: on_threads(lambda i: interpreters.run_string(i, code), shared)),
+             lambda: on_threads(lambda i: run_string(i, code), shared)),
         ]
         rows, figures, base = [], {}, None
         for label, fn in plan:
@@ -105,7 +134,7 @@ def main():
         for i in own + shared:
             interpreters.destroy(i)
     _lab.table(["how", "time", "speed-up", "CPU", "first loop done at"], rows)
-    _lab.result({"available": True, "runs": figures})
+    _lab.result({"available": True, "own_gil": OWN_GIL, "runs": figures})
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ namespace {
 
 // sys._is_gil_enabled() (3.13+); a build without it always has its GIL.
 bool gil_enabled_now() {
+  if (!Py_IsInitialized()) return !GILHOST_FREE_THREADED;  // a catalog's parent runs no Python
   python::Ref sys(PyImport_ImportModule("sys"));
   python::Ref fn(sys ? PyObject_GetAttrString(sys.get(), "_is_gil_enabled") : nullptr);
   if (!fn) {

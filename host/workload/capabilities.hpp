@@ -7,7 +7,8 @@
 
 namespace gilhost::workload {
 
-// Precondition: the interpreter is initialised and the GIL held (reads sys._is_gil_enabled).
+// Precondition: the GIL is held, or no interpreter runs (gil_enabled is then the build's
+// default: true unless free-threaded).
 report::PythonCapabilities python_capabilities();
 
 // Throws cli::UsageError when `set` asks for own-GIL sub-interpreters (:sub) and this CPython

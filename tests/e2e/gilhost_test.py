@@ -7,6 +7,20 @@ import tempfile
 import unittest
 
 BIN = os.environ.get("GILHOST_BIN", "")
+LAUNCHER = os.environ.get("GILHOST_LAUNCHER", "")
+
+# The CPython host under test ("3.12"; a "t" suffix would be a free-threaded build). ctest sets
+# it per host; the driver python is that host's own python, so sys.version_info agrees.
+PYTHON_MINOR = os.environ.get("GILHOST_PYTHON_MINOR", "%d.%d" % sys.version_info[:2])
+PYTHON = tuple(int(x) for x in PYTHON_MINOR.rstrip("t").split("."))
+
+# What differs per version, written out (docs/gil-internals.md, "Per version"):
+# PEP 684 (a GIL per interpreter, :sub workers) came with 3.12; 3.11 refuses :sub in one line.
+HAS_OWN_GIL = PYTHON >= (3, 12)
+# The private sub-interpreter module: _xxsubinterpreters up to 3.12, _interpreters from 3.13.
+SUBINTERPRETERS_MODULE = "_interpreters" if PYTHON >= (3, 13) else "_xxsubinterpreters"
+# sys._is_gil_enabled() exists from 3.13.
+HAS_IS_GIL_ENABLED = PYTHON >= (3, 13)
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPTS = os.path.join(HERE, "scripts")
 

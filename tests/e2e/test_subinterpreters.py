@@ -2,6 +2,8 @@
 gilhost.worker() there, refused extension modules, and many create/run/destroy cycles.
 
 Throughput margins are wide enough for a loaded 2-core VM (the test runs serially).
+On CPython 3.11 (no PEP 684) the expectations are different and written in NoOwnGilTest: every
+way of asking for :sub workers is refused with one line before any work.
 """
 import json
 import os
@@ -9,7 +11,7 @@ import sys
 import tempfile
 import unittest
 
-from gilhost_test import GilhostTestCase, run, run_json, script
+from gilhost_test import HAS_OWN_GIL, GilhostTestCase, run, run_json, script
 
 CPU = script("subinterp_cpu.py")
 
@@ -90,13 +92,16 @@ class SubinterpreterTest(GilhostTestCase):
             self.assertIn(f"worker=('who', {i}) argv=['a', 'b'] path0=scripts", proc.stdout)
 
     def test_a_refused_module_is_one_clear_error(self):
-        env = dict(os.environ, SUBINTERP_IMPORT="_decimal")
+        # A single-phase-init extension: 3.12's _decimal; 3.13 made _decimal multi-phase, so
+        # there the test module _testsinglephase is the one refused.
+        module = "_decimal" if sys.version_info < (3, 13) else "_testsinglephase"
+        env = dict(os.environ, SUBINTERP_IMPORT=module)
         proc = run("run", "--quiet", "--workers", "cpu=1:sub", "--calls", "1", CPU, env=env)
         self.assertEqual(proc.returncode, 1, proc.stderr)
         errors = [l for l in proc.stderr.splitlines() if l.startswith("gilhost: error:")]
         self.assertEqual(len(errors), 1, proc.stderr)
         self.assertIn("worker cpu-0", errors[0])
-        self.assertIn("module _decimal does not support loading in subinterpreters", errors[0])
+        self.assertIn(f"module {module} does not support loading in subinterpreters", errors[0])
         self.assertNotIn("Traceback", proc.stderr)
 
     def test_a_failed_creation_keeps_the_main_gil_and_exits_1(self):
@@ -132,6 +137,35 @@ class SubinterpreterTest(GilhostTestCase):
         self.assertNotIn("invalid pointer", proc.stderr)
         if sys.version_info < (3, 12, 4):  # the tests run on gilhost's own python3.12
             self.assertIn("gh-119213", proc.stderr)
+
+
+class NoOwnGilTest(GilhostTestCase):
+    """CPython 3.11: one GIL per process, so own-GIL sub-interpreters cannot exist."""
+
+    def test_sub_workers_are_refused_in_one_line(self):
+        for args in (["--workers", "cpu=1:sub"],
+                     ["--isolation", "subinterpreters", "--workers", "cpu=1"],
+                     ["--workers", "cpu=1", "--workers", "cpu=2,who=1:sub"]):
+            with self.subTest(args=args):
+                proc = run("run", *args, "--calls", "1", CPU)
+                self.assertUsageError(proc, "PEP 684")
+                self.assertEqual(proc.stdout, "")  # nothing ran, not even the first set
+
+    def test_sweep_refuses_them_too(self):
+        proc = run("sweep", "--switch-interval", "1ms,5ms", "--workers", "cpu=1:sub", CPU)
+        self.assertUsageError(proc, "PEP 684")
+
+    def test_shared_workers_still_run(self):
+        proc, data = run_json("--quiet", "--workers", "cpu=1:shared", "--calls", "2", CPU)
+        self.assertOk(proc)
+        self.assertEqual([g["interpreter"] for g in data["configs"][0]["runs"][0]["gils"]],
+                         ["main"])
+        self.assertFalse(data["context"]["python_capabilities"]["per_interpreter_gil"])
+
+
+def load_tests(loader, tests, pattern):
+    """The expectations of the host under test's version (gilhost_test.HAS_OWN_GIL)."""
+    return loader.loadTestsFromTestCase(SubinterpreterTest if HAS_OWN_GIL else NoOwnGilTest)
 
 
 if __name__ == "__main__":
