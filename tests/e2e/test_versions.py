@@ -1,0 +1,54 @@
+"""What differs between CPython versions, checked on the host under test: the capabilities
+record every report carries, and the GIL protocol facts the tracer depends on."""
+import unittest
+
+from gilhost_test import (HAS_OWN_GIL, PYTHON, PYTHON_MINOR, SUBINTERPRETERS_MODULE,
+                          GilhostTestCase, run, run_json, script)
+
+
+class VersionTest(GilhostTestCase):
+    def test_capabilities_record(self):
+        proc, data = run_json("--quiet", "--workers", "count=1", "--calls", "1",
+                              script("workers_basic.py"))
+        self.assertOk(proc)
+        caps = data["context"]["python_capabilities"]
+        self.assertEqual(caps["host"], PYTHON_MINOR)
+        self.assertEqual(caps["per_interpreter_gil"], HAS_OWN_GIL)
+        self.assertFalse(caps["free_threaded"])
+        self.assertTrue(caps["gil_enabled"])
+        self.assertEqual(caps["subinterpreters_module"], SUBINTERPRETERS_MODULE)
+        # Where the GIL and its drop request live (host/trace/gil_layout.c).
+        if PYTHON < (3, 12):
+            self.assertIn("_PyRuntime.ceval.gil", caps["gil_location"])
+        else:
+            self.assertIn("interp->ceval.gil", caps["gil_location"])
+        if PYTHON < (3, 13):
+            self.assertEqual(caps["drop_request_location"], "interp->ceval.gil_drop_request")
+        else:
+            self.assertIn("eval_breaker", caps["drop_request_location"])
+            self.assertIn("gh-112175", caps["drop_request_location"])
+
+    def test_pending_calls_are_not_gil_requests(self):
+        # 3.13 locks gil->mutex in _PyEval_AddPendingCall without taking the GIL; read as a
+        # request, each such lock left a request with no acquire (a malformed event).
+        proc, data = run_json(script("pending_calls.py"), "200")
+        self.assertOk(proc)
+        self.assertEqual(proc.stdout.strip(), "200")  # every pending call ran
+        s = data["script_gil"]["summary"]
+        self.assertEqual(s["malformed_events"], 0)
+        self.assertEqual(s["lost_events"], 0)
+        self.assertEqual(s["holder_changes"], s["switch_number_delta"])
+        # The caller's thread starts and ends inside the window: one wait per hold.
+        caller = next(t for t in data["script_gil"]["threads"] if t["name"] == "caller")
+        self.assertGreater(caller["hold"]["count"], 0)
+        self.assertEqual(caller["wait"]["count"], caller["hold"]["count"])
+
+    def test_info_shows_this_versions_layout(self):
+        proc = run("info")
+        self.assertOk(proc)
+        self.assertIn(f"CPython          {PYTHON_MINOR}.", proc.stdout)
+        self.assertIn("result         PASS", proc.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
