@@ -231,6 +231,11 @@ if(NOT GILHOST_DEFAULT_VERSION)
     list(GET GILHOST_HOST_VERSIONS -1 GILHOST_DEFAULT_VERSION)
   endif()
 endif()
+option(GILHOST_DEFAULT_HOST_ONLY
+       "Build only the default version's host (the sanitizer job: one instrumented host)" OFF)
+if(GILHOST_DEFAULT_HOST_ONLY)
+  set(GILHOST_HOST_VERSIONS "${GILHOST_DEFAULT_VERSION}")
+endif()
 string(REPLACE "." "_" _id "${GILHOST_DEFAULT_VERSION}")
 # The default host's Python also drives the end-to-end tests and scripts.
 set(GILHOST_PYTHON_EXECUTABLE "${GILHOST_PY_${_id}_EXECUTABLE}" CACHE INTERNAL "")

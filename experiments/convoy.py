@@ -15,7 +15,9 @@ during it (take_gil's `switch_number` check), so the switches among the CPU thre
 restarting its clock. Expect io latency p50 of ~1 ms + 5-15 ms, p99 a few intervals more, and
 io calls/s down ~10x. A shorter interval (0.5 ms) shortens the convoy, though less than 10x, at
 the price of ~10x more forced switches. This is David Beazley's "convoy effect" (PyCon 2010,
-"Understanding the Python GIL"; bpo-7946), still present in 3.12.
+"Understanding the Python GIL"; bpo-7946), still present in 3.12, and in 3.11 and 3.13 alike
+(the same take_gil timeout and no waiter queue: `gilhost run --python 3.11,3.12,3.13
+experiments/convoy.py` puts the three side by side).
 
 Run.
     gilhost run experiments/convoy.py                          # 5 ms, the default

@@ -19,6 +19,10 @@ The portable check:
         return True if check is None else check()       # <= 3.12: always a GIL
     free_threaded_build = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))  # None on 3.12
 
+Per version. 3.11 and 3.12: no `sys._is_gil_enabled`, `Py_GIL_DISABLED` is None. 3.13 (default
+build): the function exists and returns True, `Py_GIL_DISABLED` is 0. Compare them with
+`gilhost run --python 3.11,3.12,3.13 experiments/gil_check.py` (each RESULT line in turn).
+
 Run.   gilhost run experiments/gil_check.py      (or python3.12 experiments/gil_check.py)
 Output. The checks for this interpreter and `RESULT {json}`: on 3.12, hasattr is False and
 the article's call raises AttributeError; under python3.13 the same script shows it returning

@@ -21,21 +21,27 @@ per own GIL (each held ~100 % by its single thread, never contended), and in `--
 `runs[].setup_ns`: the phase's start-up (creating the sub-interpreters, loading the script there,
 attaching the threads).
 
+Per version. 3.12+ as above. 3.11 has no per-interpreter GIL (PEP 684): there the experiment
+compares threads and the process pool only (its GILHOST workers drop the :sub sets).
+
 Run.   gilhost run experiments/isolation_strategies.py [--scale 0.3]
 Output. The pool table and `RESULT {json}` (pool figures), then gilhost's report.
 """
 import concurrent.futures as cf
 import multiprocessing as mp
+import sys
 import time
 
 import _lab
 
 try:
     import gilhost
-except ImportError:  # a spawn child of the pool: plain python3.12, no gilhost module
+except ImportError:  # a spawn child of the pool: a plain python, no gilhost module
     gilhost = None
 
 GILHOST = {"workers": ["cpu=1", "cpu=2", "cpu=1:sub", "cpu=2:sub"], "duration": "1s"}
+if sys.version_info < (3, 12):  # no own-GIL sub-interpreters before PEP 684
+    GILHOST["workers"] = ["cpu=1", "cpu=2"]
 
 
 def cpu():

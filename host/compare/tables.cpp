@@ -24,11 +24,22 @@ std::optional<double> number(const Json& j, const Json::json_pointer& p) {
   return v.get<double>();
 }
 
-// The measured run of config `i` in one round's report, or nullptr.
-const Json* run_of(const Json& doc, std::size_t i) {
-  if (!doc.contains("configs") || i >= doc["configs"].size()) return nullptr;
+bool script_only(const Json& doc) {
+  return doc.value("configs", Json::array()).empty() && doc.contains("script_gil") &&
+         !doc["script_gil"].is_null();
+}
+
+// The measured run of config `i` in one round's report (a copy), or nothing. A script run
+// without workers is one pseudo-configuration: the script's GIL over its whole execution.
+std::optional<Json> run_of(const Json& doc, std::size_t i) {
+  if (script_only(doc)) {
+    if (i != 0) return std::nullopt;
+    return Json{{"gil", doc["script_gil"]}};
+  }
+  if (!doc.contains("configs") || i >= doc["configs"].size()) return std::nullopt;
   const Json& runs = doc["configs"][i]["runs"];
-  return runs.empty() ? nullptr : &runs[0];
+  if (runs.empty()) return std::nullopt;
+  return runs[0];
 }
 
 double per_second(const Json& summary, const char* key) {
@@ -170,7 +181,9 @@ void compute_tables(Comparison& c) {
   std::size_t n_configs = 0;
   for (const auto& rounds : c.rounds) {
     for (const Json& doc : rounds)
-      n_configs = std::max(n_configs, doc.value("configs", Json::array()).size());
+      n_configs =
+          std::max(n_configs,
+                   script_only(doc) ? std::size_t(1) : doc.value("configs", Json::array()).size());
   }
   c.configs.clear();
   for (std::size_t i = 0; i < n_configs; ++i) {
@@ -182,9 +195,12 @@ void compute_tables(Comparison& c) {
     for (const auto& rounds : c.rounds) {
       bool ok = !rounds.empty();
       for (const Json& doc : rounds) {
-        const Json* run = run_of(doc, i);
-        ok = ok && run != nullptr && checks_pass(*run);
-        if (t.workers.empty() && run != nullptr) t.workers = doc["configs"][i].value("workers", "");
+        std::optional<Json> run = run_of(doc, i);
+        ok = ok && run && checks_pass(*run);
+        if (t.workers.empty() && run) {
+          t.workers = script_only(doc) ? "(none: the script's whole run)"
+                                       : doc["configs"][i].value("workers", "");
+        }
       }
       t.checks.push_back(ok);
     }
@@ -193,9 +209,10 @@ void compute_tables(Comparison& c) {
       for (const auto& rounds : c.rounds) {
         std::vector<double> seen;
         for (const Json& doc : rounds) {
-          const Json* run = run_of(doc, i);
-          if (run == nullptr) continue;
-          if (auto v = d.get(*run, run_of(doc, 0))) seen.push_back(*v);
+          std::optional<Json> run = run_of(doc, i);
+          if (!run) continue;
+          std::optional<Json> base = run_of(doc, 0);
+          if (auto v = d.get(*run, base ? &*base : nullptr)) seen.push_back(*v);
         }
         row.values.push_back(median(seen));
       }
