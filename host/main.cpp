@@ -3,12 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
-#include <exception>
 
+#include "cli/guarded.hpp"
 #include "cli/options.hpp"
 #include "cli/units.hpp"
 #include "python/interpreter.hpp"
-#include "python/python_error.hpp"
 #include "python_build.hpp"
 #include "select/python_select.hpp"
 #include "workload/run_command.hpp"
@@ -48,19 +47,5 @@ int dispatch(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    return dispatch(argc, argv);
-  } catch (const gilhost::cli::UsageError& e) {
-    std::fprintf(stderr, "gilhost: error: %s\n", e.what());
-    return 2;
-  } catch (const gilhost::cli::HostUnavailable& e) {
-    std::fprintf(stderr, "gilhost: error: %s\n", e.what());
-    return 2;
-  } catch (const gilhost::python::PythonError& e) {
-    std::fprintf(stderr, "gilhost: error: %s\n", e.what());
-    return 1;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "gilhost: error: %s\n", e.what());
-    return 1;
-  }
+  return gilhost::cli::run_guarded([&] { return dispatch(argc, argv); });
 }

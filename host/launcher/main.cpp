@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "cli/guarded.hpp"
 #include "cli/options.hpp"
 #include "cli/units.hpp"
 #include "compare/side_by_side.hpp"
@@ -55,16 +56,5 @@ int launch(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    return launch(argc, argv);
-  } catch (const gilhost::cli::UsageError& e) {
-    std::fprintf(stderr, "gilhost: error: %s\n", e.what());
-    return 2;
-  } catch (const gilhost::cli::HostUnavailable& e) {
-    std::fprintf(stderr, "gilhost: error: %s\n", e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "gilhost: error: %s\n", e.what());
-    return 1;
-  }
+  return gilhost::cli::run_guarded([&] { return launch(argc, argv); });
 }

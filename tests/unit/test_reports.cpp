@@ -313,9 +313,9 @@ TEST_CASE("json: schema version, context and status come first", "[report][json]
   CHECK(top == std::vector<std::string>{"schema_version", "context", "status", "exit_status",
                                         "configs", "script_wall_ns", "script_gil"});
   CHECK(j["schema_version"] == report::kSchemaVersion);
-  for (const char* key :
-       {"gilhost_version", "python_version", "python_executable", "cpu_model", "cpu_count",
-        "switch_interval_ns", "argv", "date", "clock_source", "traced", "script"}) {
+  for (const char* key : {"gilhost_version", "python_version", "python_executable", "cpu_model",
+                          "cpu_count", "switch_interval_ns", "argv", "date", "clock_source",
+                          "traced", "script", "python_capabilities"}) {
     CHECK(j["context"].contains(key));
   }
   CHECK(j["context"]["switch_interval_ns"] == 5'000'000);
