@@ -62,7 +62,10 @@ struct State {
   std::condition_variable stop_cv;
   bool stop = false;
 };
-State g;
+// Never destroyed: a fork child (os.fork() in the script) exits through the static destructors,
+// and destroying stop_cv there blocks forever in pthread_cond_destroy, which waits for the
+// parent's collector, a waiter that does not exist in the child.
+State& g = *new State;
 
 std::size_t slot_count() {
   return std::min(g.next_slot.load(std::memory_order_acquire), kMaxSlots);
@@ -224,6 +227,14 @@ void Tracer::init(std::size_t ring_capacity_events) {
     g.armed.store(false);
     t_trace.dead = true;
     new (&g.collector) std::thread();  // the parent's thread object does not exist here
+    // The parent's threads may have held these at fork(); in the child nobody will release
+    // them (gilhost.mark() in the child takes label_mu).
+    new (&g.stop_mu) std::mutex();
+    new (&g.stop_cv) std::condition_variable();
+    new (&g.drain_mu) std::mutex();
+    new (&g.info_mu) std::mutex();
+    new (&g.label_mu) std::mutex();
+    new (&g.free_mu) std::mutex();
   });
 }
 
