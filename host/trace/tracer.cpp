@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <thread>
 #include <unordered_map>
 
@@ -195,7 +196,22 @@ Ring* claim_ring() {
     return nullptr;
   }
   Slot& s = g.slots[idx];
-  if (!s.ring) s.ring = std::make_unique<Ring>(g.ring_capacity);
+  if (!s.ring) {
+    try {
+      s.ring = std::make_unique<Ring>(g.ring_capacity);
+    } catch (const std::bad_alloc&) {
+      // Out of memory inside a pthread call: the thread's events are counted as lost (and
+      // reported so), never an exception through the interposer (std::terminate).
+      try {
+        std::lock_guard lock(g.free_mu);
+        g.free_slots.push_back(idx);
+      } catch (const std::bad_alloc&) {  // the slot stays unused
+      }
+      t_trace.dead = true;
+      g.unslotted_lost.fetch_add(1, std::memory_order_relaxed);
+      return nullptr;
+    }
+  }
   {
     std::lock_guard lock(g.info_mu);
     s.info = ThreadInfo{};

@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <system_error>
 #include <thread>
 
@@ -103,8 +104,11 @@ void record_failure(Worker& w, Sync& sync) {
 
 void call_loop(Worker& w, Sync& sync, const PhasePlan& plan) {
   const std::uint64_t max_calls = plan.calls.value_or(~0ull);
-  w.result.latencies_ns.reserve(
-      plan.calls ? std::size_t(std::min<std::uint64_t>(*plan.calls, 1u << 20)) : 4096);
+  try {
+    w.result.latencies_ns.reserve(
+        plan.calls ? std::size_t(std::min<std::uint64_t>(*plan.calls, 1u << 20)) : 4096);
+  } catch (const std::bad_alloc&) {  // only an optimisation
+  }
   while (!sync.stop.load(std::memory_order_relaxed) && w.result.calls < max_calls &&
          Clock::now() < sync.deadline) {
     trace::emit_host(trace::EventKind::kCallBegin, std::uint32_t(w.result.calls));
@@ -117,7 +121,13 @@ void call_loop(Worker& w, Sync& sync, const PhasePlan& plan) {
       record_failure(w, sync);
       return;
     }
-    w.result.latencies_ns.push_back(std::uint64_t((t1 - t0).count()));
+    try {
+      w.result.latencies_ns.push_back(std::uint64_t((t1 - t0).count()));
+    } catch (const std::bad_alloc&) {  // a worker failure like any MemoryError, not terminate
+      PyErr_NoMemory();
+      record_failure(w, sync);
+      return;
+    }
     ++w.result.calls;
   }
 }

@@ -34,7 +34,7 @@ def rebinds():
 
 
 def deletes():
-    del globals()["deletes"]
+    globals().pop("deletes", None)
 
 
 def _own_sigterm(signum, frame):
