@@ -67,7 +67,7 @@ void mark_stale(const std::string& file, bool stale) {
 // A name near the file system's limit (NAME_MAX) gets a short temporary name instead.
 std::string temp_template(const std::string& path) {
   std::filesystem::path p(path);
-  std::string name = "." + p.filename().string() + ".XXXXXX";
+  std::string name = fmt::format(".{}.XXXXXX", p.filename().string());
   if (name.size() > NAME_MAX) name = ".gilhost.XXXXXX";
   return (p.parent_path() / name).string();
 }

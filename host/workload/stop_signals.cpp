@@ -24,6 +24,7 @@ std::atomic<int> g_count{0};
 std::atomic<bool> g_second_exits{true};
 bool g_ignored_at_start[kMaxSignal] = {};
 bool g_started = false;
+const pid_t g_host_pid = getpid();
 // The action each signal has outside gilhost's phases: the original one before Python starts,
 // then Python's or the script's.
 struct sigaction g_script_action[kMaxSignal] = {};
@@ -137,6 +138,14 @@ PyObject* py_stop(PyObject*, PyObject* args) {
   int sig = 0;
   PyObject* frame = nullptr;
   if (!PyArg_ParseTuple(args, "iO:gilhost_stop", &sig, &frame)) return nullptr;
+  if (getpid() != g_host_pid) {
+    // A fork child (multiprocessing's Process.terminate() may come before the child's
+    // register_at_fork hook removed this handler): the default action, as under python3.12.
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    sigaction(sig, &dfl, nullptr);
+    raise(sig);
+  }
   count_stop(sig);
   PyErr_SetNone(PyExc_KeyboardInterrupt);
   return nullptr;
@@ -160,9 +169,8 @@ void set_python_handler(PyObject* signal_module, int sig, PyObject* handler) {
   python::Ref r(PyObject_CallMethod(signal_module, "signal", "iO", sig, handler));
 }
 
-// In a fork child (multiprocessing's fork start method, os.fork) the script's process must die
-// of SIGTERM as under python3.12 (Process.terminate): gilhost's Python handlers are removed.
-PyObject* py_after_fork(PyObject*, PyObject*) {
+// SIG_DFL again where gilhost's Python handler is. Precondition: the main thread, GIL held.
+void remove_python_stop_handlers() {
   python::Ref signal_module(PyImport_ImportModule("signal"));
   python::Ref dfl(signal_module ? PyObject_GetAttrString(signal_module.get(), "SIG_DFL") : nullptr);
   for (int sig : {SIGTERM, SIGHUP}) {
@@ -171,6 +179,12 @@ PyObject* py_after_fork(PyObject*, PyObject*) {
     }
   }
   PyErr_Clear();
+}
+
+// In a fork child (multiprocessing's fork start method, os.fork) the script's process must die
+// of SIGTERM as under python3.12 (Process.terminate): gilhost's Python handlers are removed.
+PyObject* py_after_fork(PyObject*, PyObject*) {
+  remove_python_stop_handlers();
   Py_RETURN_NONE;
 }
 
@@ -194,7 +208,7 @@ void register_after_fork(PyObject* os_module) {
 
 ScriptPhase::ScriptPhase() {
   start_once();
-  saved_error_ = PyErr_GetRaisedException();
+  PyObject* pending = PyErr_GetRaisedException();
   // The C-level actions Python (or the script) gave the signals: SIGINT's is Python's own.
   for (int sig : kStopSignals) {
     remember_script_action(sig);
@@ -210,20 +224,12 @@ ScriptPhase::ScriptPhase() {
     }
   }
   PyErr_Clear();
-  PyErr_SetRaisedException(saved_error_);
-  saved_error_ = nullptr;
+  PyErr_SetRaisedException(pending);
 }
 
 ScriptPhase::~ScriptPhase() {
   PyObject* pending = PyErr_GetRaisedException();
-  python::Ref signal_module(PyImport_ImportModule("signal"));
-  python::Ref dfl(signal_module ? PyObject_GetAttrString(signal_module.get(), "SIG_DFL") : nullptr);
-  for (int sig : {SIGTERM, SIGHUP}) {
-    if (dfl && python_handler_is(signal_module.get(), sig, stop_function())) {
-      set_python_handler(signal_module.get(), sig, dfl.get());
-    }
-  }
-  PyErr_Clear();
+  remove_python_stop_handlers();
   PyErr_SetRaisedException(pending);
   own_stop_signals(g_second_exits.load());
 }

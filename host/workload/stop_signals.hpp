@@ -69,9 +69,6 @@ class ScriptPhase {
   ScriptPhase(const ScriptPhase&) = delete;
   ScriptPhase& operator=(const ScriptPhase&) = delete;
   ~ScriptPhase();
-
- private:
-  PyObject* saved_error_ = nullptr;
 };
 
 // Before Py_FinalizeEx: the script's own handlers (or Python's) are put back, so its atexit
