@@ -108,7 +108,13 @@ Session::Session(const std::vector<std::string>& argv, bool trace, std::size_t r
 // is left as it is for the process exit.
 Session::~Session() {
   if (!interp_) return;
-  if (PyGILState_Check() && !workers_abandoned()) {
+  // Not PyGILState_Check(): it answers yes once a sub-interpreter existed (check disabled).
+#if PY_VERSION_HEX >= 0x030D0000
+  const bool holds_gil = PyThreadState_GetUnchecked() != nullptr;
+#else
+  const bool holds_gil = _PyThreadState_UncheckedGet() != nullptr;
+#endif
+  if (holds_gil && !workers_abandoned()) {
     finalize();
     return;
   }
