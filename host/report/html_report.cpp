@@ -3,9 +3,9 @@
 
 #include <fmt/format.h>
 
-#include "report/html_assets.hpp"
 #include "report/html_data.hpp"
 #include "report/markup.hpp"
+#include "report_assets.hpp"
 
 namespace gilhost::report {
 namespace {
@@ -22,6 +22,17 @@ std::string script_safe_json(const detail::HtmlJson& data) {
     } else {
       out += c;
     }
+  }
+  return out;
+}
+
+// The page's script: host/report/html/assets/*.js in dependency order (pure modules first).
+std::string page_script() {
+  std::string out;
+  for (std::string_view part : {assets::format_js(), assets::layout_js(), assets::page_js(),
+                                assets::timeline_js(), assets::timeline_input_js()}) {
+    out += part;
+    out += '\n';
   }
   return out;
 }
@@ -70,9 +81,8 @@ std::string render_html(const Report& r) {
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<title>{}</title>\n<style>{}</style>\n</head>\n<body>{}"
       "<script type=\"application/json\" id=\"gilhost-data\">{}</script>\n"
-      "<script>{}{}{}GH.main();\n</script>\n</body>\n</html>\n",
-      title, detail::html_style(), kBody, script_safe_json(detail::html_data(r)),
-      detail::html_script(), detail::html_timeline_script(), detail::html_timeline_input_script());
+      "<script>{}GH.main();\n</script>\n</body>\n</html>\n",
+      title, assets::style_css(), kBody, script_safe_json(detail::html_data(r)), page_script());
 }
 
 }  // namespace gilhost::report

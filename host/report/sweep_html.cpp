@@ -9,28 +9,10 @@
 #include "report/sweep_recommend.hpp"
 #include "report/sweep_report.hpp"
 #include "report/sweep_svg.hpp"
+#include "report_assets.hpp"
 
 namespace gilhost::report {
 namespace {
-
-constexpr const char* kStyle = R"CSS(
-body { font: 14px/1.4 system-ui, sans-serif; margin: 2em auto; max-width: 1340px; color: #222; }
-h1 { font-size: 1.4em; } h2 { font-size: 1.15em; margin-top: 2em; }
-.charts { display: flex; flex-wrap: wrap; gap: 1em 2em; }
-.chart text { font: 12px system-ui, sans-serif; fill: #333; }
-.chart .title { font-weight: 600; font-size: 13px; }
-.chart .grid { stroke: #e4e4e4; }
-.chart .marker { stroke: #555; stroke-dasharray: 2 3; }
-.chart .marker-label { fill: #555; font-size: 11px; }
-.legend { list-style: none; padding: 0; margin: 0 0 0 72px; display: flex; flex-wrap: wrap; gap: 0 1.2em; }
-.swatch { display: inline-block; width: 22px; border-top: 3px solid; margin-right: 6px; vertical-align: middle; }
-.swatch.dashed { border-top-style: dashed; }
-.partial { background: #fff3cd; border: 1px solid #e0c060; padding: .5em 1em; }
-.recommendation { background: #eef6ee; border-left: 4px solid #2ca02c; padding: .5em 1em; white-space: pre-wrap; }
-pre { background: #f6f6f6; padding: 1em; overflow-x: auto; }
-dl { display: grid; grid-template-columns: max-content auto; gap: .1em 1em; }
-dt { color: #666; } dd { margin: 0; }
-)CSS";
 
 std::string ns(double v) { return cli::format_ns(v); }
 
@@ -174,7 +156,7 @@ std::string render_sweep_html(const SweepResult& s) {
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<title>gilhost sweep: {0}</title>\n<style>{1}</style>\n</head>\n<body>\n"
       "<h1>gilhost sweep: {0}</h1>\n",
-      xml_escape(s.context.script), kStyle);
+      xml_escape(s.context.script), assets::sweep_css());
   if (!s.complete()) {
     out += fmt::format(
         "<p class=\"partial\">PARTIAL RESULTS: the sweep ended early ({}, exit "

@@ -65,6 +65,17 @@ TEST_CASE("html: one page with every part", "[html]") {
   }
   CHECK(html.find("<style>") != std::string::npos);
   CHECK(html.find("GH.main();") != std::string::npos);
+  // Every script of host/report/html/assets, embedded by the build, in dependency order.
+  std::size_t last = 0;
+  for (const char* part : {"GH.fmt = ", "GH.layout = ", "GH.main = function",
+                           "const S = GH.tl = ", "GH.timeline = {"}) {
+    INFO(part);
+    std::size_t at = html.find(part);
+    CHECK(at != std::string::npos);
+    CHECK(at > last);
+    last = at;
+  }
+  CHECK(html.find("--held: #3566b0") != std::string::npos);  // the style sheet
   CHECK(html.find("<title>gilhost · exp.py</title>") != std::string::npos);
 }
 

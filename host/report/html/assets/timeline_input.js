@@ -1,29 +1,25 @@
-// The HTML report's script, part 3: the timeline's data loading, zoom, pan and hover read-out.
-#include "report/html_assets.hpp"
-
-namespace gilhost::report::detail {
-
-std::string_view html_timeline_input_script() {
-  return R"JS(
-(function (S) {
+// The timeline's input: zoom, pan, hover read-out, and loading a recording's rows.
+(function (GH) {
+  'use strict';
+  const S = GH.tl, L = GH.layout;
   function tAt(clientX) {
     const r = S.canvas.getBoundingClientRect();
     return S.v0 + (clientX - r.left - S.LABEL_W) / S.plotWidth() * (S.v1 - S.v0);
   }
   function hit(sp, t, slack) {
-    const k = S.firstEndingAfter(sp.e, t - slack);
+    const k = L.firstEndingAfter(sp.e, t - slack);
     return k < sp.b.length && sp.b[k] <= t + slack ? k : -1;
   }
   function describeBin(row, t) {
     const i = Math.min(row.cov.holds.length - 1, Math.floor(t / S.binNs));
     const pct = (c) => Math.round(100 * c[i]) + ' %';
-    return [`in this ${GH.ns(S.binNs)} bin: holds ${pct(row.cov.holds)}, waits ` +
+    return [`in this ${GH.fmt.ns(S.binNs)} bin: holds ${pct(row.cov.holds)}, waits ` +
             `${pct(row.cov.waits)}, native ${pct(row.cov.natives)}`,
             '(past the exact events: shares per bin)'];
   }
   function describe(row, t, slack) {
     if (t >= S.detailEnd && row.cov) return describeBin(row, t);
-    const out = [], span = (sp, k) => `${GH.ns(sp.e[k] - sp.b[k])}, from ${S.fmtT(sp.b[k])}`;
+    const out = [], span = (sp, k) => `${GH.fmt.ns(sp.e[k] - sp.b[k])}, from ${S.fmtT(sp.b[k])}`;
     let k;
     if ((k = hit(row.holds, t, slack)) >= 0) out.push('holds the GIL: ' + span(row.holds, k));
     if ((k = hit(row.waits, t, slack)) >= 0) out.push('waits for the GIL: ' + span(row.waits, k));
@@ -31,7 +27,7 @@ std::string_view html_timeline_input_script() {
       const id = row.kernels[k], name = S.kernels[id] !== undefined ? S.kernels[id] : '#' + id;
       out.push(`native ${name}, GIL released: ` + span(row.natives, k));
     }
-    let f = S.firstEndingAfter(row.forced, t - 4 * slack);
+    let f = L.firstEndingAfter(row.forced, t - 4 * slack);
     if (f < row.forced.length && row.forced[f] <= t + 4 * slack)
       out.push('forced release at ' + S.fmtT(row.forced[f]));
     for (const [m, id] of row.marks)
@@ -83,14 +79,35 @@ std::string_view html_timeline_input_script() {
     c.addEventListener('dblclick', () => S.setView(0, S.W));
     document.getElementById('timeline-reset').addEventListener('click', () => S.setView(0, S.W));
     window.addEventListener('resize', S.request);
+    document.addEventListener('keydown', key);
+  }
+
+  // Keys act on the timeline anywhere on the page, except where they edit or choose something.
+  function key(e) {
+    if (e.ctrlKey || e.metaKey || e.altKey || !S.rows.length) return;
+    if (/^(INPUT|SELECT|TEXTAREA)$/.test(e.target.tagName)) return;
+    const span = S.v1 - S.v0, mid = S.cursor !== undefined && S.cursor >= S.v0 && S.cursor <= S.v1
+        ? S.cursor : (S.v0 + S.v1) / 2;
+    const zoom = (f) => { const v = L.zoom(S, mid, f, S.W, S.MIN_SPAN_NS); S.setView(v.v0, v.v1); };
+    const actions = {
+      '+': () => zoom(0.5), '=': () => zoom(0.5), '-': () => zoom(2), '_': () => zoom(2),
+      ArrowLeft: () => S.setView(S.v0 - span / 4, S.v1 - span / 4),
+      ArrowRight: () => S.setView(S.v0 + span / 4, S.v1 + span / 4),
+      '0': () => S.setView(0, S.W), Home: () => S.setView(0, S.W),
+    };
+    const action = (GH.keys && GH.keys[e.key]) || actions[e.key];
+    if (!action) return;
+    e.preventDefault();
+    action();
   }
 
   function hint() {
-    let text = 'Wheel to zoom, drag to pan, double-click to reset. Column height: share of the ' +
+    let text = 'Wheel or + / − to zoom, drag or ← / → to pan, double-click or 0 to reset. ' +
+        'Column height: share of the ' +
         'time (held from the bottom, then native, then waiting). Times from the window start.';
     if (S.detailEnd < S.W) {
-      text += ` The recording is long: events are exact up to ${GH.ns(S.detailEnd)} (the ` +
-          `vertical line); after it, shares per ${GH.ns(S.binNs)} bin.`;
+      text += ` The recording is long: events are exact up to ${GH.fmt.ns(S.detailEnd)} (the ` +
+          `vertical line); after it, shares per ${GH.fmt.ns(S.binNs)} bin.`;
     }
     document.getElementById('timeline-hint').textContent = text;
   }
@@ -106,7 +123,7 @@ std::string_view html_timeline_input_script() {
       const css = getComputedStyle(document.documentElement), v = (n) => css.getPropertyValue(n).trim();
       S.pal = {held: v('--held'), wait: v('--wait'), waitLight: v('--wait-light'),
                native: v('--native'), forced: v('--forced'), mark: v('--mark'), ink: v('--ink'),
-               muted: v('--muted')};
+               muted: v('--muted'), grid: v('--grid'), track: v('--track')};
       listen();
     },
     show(rec) {
@@ -120,17 +137,13 @@ std::string_view html_timeline_input_script() {
       if (!tl) { S.rows = []; return; }
       Object.assign(S, {labels: tl.labels, kernels: tl.kernels, W: Math.max(1, tl.window_ns),
                         detailEnd: tl.detail_end_ns, binNs: tl.bin_ns});
-      const cov = (c) => c && {holds: S.decodeLevels(c.holds, tl.levels),
-          waits: S.decodeLevels(c.waits, tl.levels), natives: S.decodeLevels(c.natives, tl.levels)};
-      S.rows = tl.threads.map((t) => ({name: t.name, holds: S.decode(t.holds),
-          waits: S.decode(t.waits), natives: S.decode(t.natives), kernels: t.native_kernels,
+      const cov = (c) => c && {holds: L.decodeLevels(c.holds, tl.levels),
+          waits: L.decodeLevels(c.waits, tl.levels), natives: L.decodeLevels(c.natives, tl.levels)};
+      S.rows = tl.threads.map((t) => ({name: t.name, holds: L.decode(t.holds),
+          waits: L.decode(t.waits), natives: L.decode(t.natives), kernels: t.native_kernels,
           forced: t.forced, marks: t.marks, cov: cov(t.coverage), held: t.held_fraction}));
       hint();
       S.setView(0, S.W);
     },
   };
-})(GH.tl);
-)JS";
-}
-
-}  // namespace gilhost::report::detail
+})(globalThis.GH = globalThis.GH || {});
