@@ -37,6 +37,7 @@ test('the convoy report loads with no console error and no request', async () =>
 test('the timeline zooms with the wheel and pans by dragging', async () => {
   const {page} = await open(browser.context, pages.convoy);
   const canvas = page.locator('#timeline-canvas');
+  await canvas.scrollIntoViewIfNeeded();
   const box = await canvas.boundingBox();
   const whole = await view(page);
   assert.equal(whole.v0, 0);

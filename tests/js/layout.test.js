@@ -82,3 +82,13 @@ test('zoom keeps the time under the cursor, within the window and the minimum sp
   assert.deepEqual(L.clampView(990, 995, 1000, 100), {v0: 900, v1: 1000});
   assert.deepEqual(L.clampView(-50, 50, 1000, 10), {v0: 0, v1: 100});
 });
+
+test('mark labels never overprint: right of the mark, else left, else hidden', () => {
+  const items = [{x: 10, w: 30}, {x: 20, w: 30}, {x: 100, w: 30}, {x: 190, w: 30}];
+  // 10 → [14, 44); 20 → right [24, 54) overlaps, left [-14, 16) is off the plot: hidden;
+  // 100 → [104, 134); 190 → right would pass 200, so left: [156, 186).
+  assert.deepEqual(L.placeLabels(items, 200), [14, null, 104, 156]);
+  const placed = L.placeLabels(items, 200).map((l, i) => l === null ? null : [l, l + items[i].w])
+      .filter(Boolean);
+  for (let i = 1; i < placed.length; i++) assert.ok(placed[i][0] >= placed[i - 1][1]);
+});

@@ -117,6 +117,22 @@
     return {v0, v1: v0 + span};
   }
 
-  GH.layout = {decode, decodeLevels, firstEndingAfter, nsPerPx, xOf, spanShares, binShares,
+  // Labels for marks at pixel x, `w` wide ({x, w} sorted by x): right of the mark, else left of
+  // it when that is what fits the plot [0, right); a label that would touch one already placed is
+  // hidden, never overprinted. The left edge of each, or null when hidden.
+  function placeLabels(items, right, gap = 4) {
+    const out = [];
+    let end = -Infinity;
+    for (const {x, w} of items) {
+      const candidates = [x + gap, x - gap - w].filter((l) => l >= 0 && l + w <= right);
+      const left = candidates.find((l) => l >= end + gap);
+      if (left === undefined) { out.push(null); continue; }
+      out.push(left);
+      end = left + w;
+    }
+    return out;
+  }
+
+  GH.layout = {placeLabels, decode, decodeLevels, firstEndingAfter, nsPerPx, xOf, spanShares, binShares,
                columns, instants, zoom, clampView};
 })(globalThis.GH = globalThis.GH || {});

@@ -6,15 +6,6 @@
   'use strict';
   const ns = (v) => GH.fmt.ns(v), micro = (t) => GH.fmt.micro(t);
 
-  GH.el = function (tag, props, ...children) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(props || {})) {
-      if (k === 'class') e.className = v; else if (k === 'text') e.textContent = v;
-      else e.setAttribute(k, v);
-    }
-    for (const c of children) if (c !== null && c !== undefined) e.append(c);
-    return e;
-  };
   GH.empty = (text) => GH.el('p', {class: 'empty', text});
   GH.noTrace = 'The GIL was not traced (--no-trace): there are no GIL figures.';
   // The namespace of an <svg> the HTML parser made, which spares the page any URL.
@@ -27,18 +18,13 @@
     return e;
   };
 
-  GH.header = function () {
-    const h = GH.data.header, meta = GH.el('div', {class: 'meta'});
-    const parts = ['gilhost ' + h.gilhost_version, 'CPython ' + h.python_version, h.cpu];
-    if (h.switch_interval) parts.push('switch interval ' + micro(h.switch_interval));
-    parts.push(h.date.replace('T', ' ').replace('Z', ' UTC'));
-    for (const p of parts) meta.append(GH.el('span', {text: p}));
-    const ok = h.status === 'complete';
-    const title = GH.el('h1', {text: h.script || 'gilhost report'},
-                        GH.el('span', {class: 'status ' + (ok ? 'ok' : 'bad'), text: h.status}));
-    const root = document.getElementById('header');
-    root.append(GH.el('div', {class: 'brand', text: 'gilhost report'}), title, meta);
-    if (!ok) root.append(GH.el('div', {class: 'partial', text: 'PARTIAL RESULTS: ' + h.status_line}));
+  // Names in the timeline's row order (model.js): roles in --workers order, then by index.
+  GH.byRows = function (names, rec) {
+    const roles = GH.data.roles || [], known = {};
+    for (const t of (rec && rec.timeline && rec.timeline.threads) || []) known[t.name] = t.role;
+    const threads = names.map((name) => ({name, role: known[name] !== undefined ? known[name]
+        : roles.includes(name) ? name : ''}));
+    return GH.model.order(threads, roles);
   };
 
   GH.table = function (columns, rows) {
@@ -113,7 +99,8 @@
     const grid = GH.el('div', {class: 'hist-grid'}, GH.el('div'),
         GH.el('div', {class: 'colhead', text: 'hold: acquire → release (dashed: p50, dotted: p99, red: switch interval)'}),
         GH.el('div', {class: 'colhead', text: 'wait: request → acquire'}));
-    for (const g of h.groups) {
+    for (const i of GH.byRows(h.groups.map((g) => g.name), rec)) {
+      const g = h.groups[i];
       const caption = (s) => `n = ${s.n}` + (s.n ? ` · p50 ${ns(s.p50_ns)} · p99 ${ns(s.p99_ns)}` : '');
       grid.append(GH.el('div', {class: 'hist-name', text: g.name}),
                   GH.el('div', {}, GH.histogram(h, g.hold, 'hold', h.switch_interval_ns),
@@ -131,12 +118,15 @@
     if (!GH.data.traced) return root.append(GH.empty(GH.noTrace));
     const b = rec && rec.blocked;
     if (!b || !b.waiters.length) return root.append(GH.empty('No thread waited for the GIL.'));
+    // Rows and columns in the timeline's order; "nobody" stays last.
+    const cols = GH.byRows(b.holders, rec), nobody = b.holders.findIndex((x) => x.startsWith('nobody'));
+    if (nobody >= 0) cols.splice(cols.indexOf(nobody), 1), cols.push(nobody);
     const head = GH.el('tr', {}, GH.el('th', {class: 'name', text: 'waiter ↓  holder →'}),
-                       ...b.holders.map((h) => GH.el('th', {text: h})),
+                       ...cols.map((j) => GH.el('th', {text: b.holders[j]})),
                        GH.el('th', {text: 'total wait'}));
-    const rows = b.waiters.map((w, i) => {
-      const total = b.ns[i].reduce((a, x) => a + x, 0);
-      const cells = b.ns[i].map((v) => {
+    const rows = GH.byRows(b.waiters, rec).map((i) => {
+      const w = b.waiters[i], total = b.ns[i].reduce((a, x) => a + x, 0);
+      const cells = cols.map((j) => b.ns[i][j]).map((v) => {
         const share = total ? v / total : 0;
         const td = GH.el('td', {text: v ? ns(v) : GH.fmt.MISSING},
                          v ? GH.el('small', {text: (100 * share).toFixed(1) + ' %'}) : null);
@@ -176,7 +166,7 @@
         GH.el('tbody', {}, ...rows))));
     if (recs.some((r) => r.checks.lost_events))
       root.append(GH.el('p', {class: 'note warn', text: 'Events were lost: the GIL figures are ' +
-          'incomplete. Raise --trace-buffer.'}));
+          'incomplete (see the top of the page). Raise --trace-buffer.'}));
   };
 
   GH.context = function () {

@@ -3,15 +3,21 @@
   'use strict';
   const L = GH.layout;
   const S = GH.tl = {
-    LABEL_W: 150, AXIS_H: 30, ROW_H: 20, ROW_GAP: 16, PAD_R: 24, MIN_SPAN_NS: 100, MIN_MARK_PX: 2,
+    LABEL_W: 150, AXIS_H: 30, ROW_H: 20, ROW_GAP: 16, PAD_R: 24, MIN_SPAN_NS: 100,
+    MIN_MARK_PX: 2,   // a column any span touches is at least this tall: short holds stay visible
+    MAX_ARROWS: 400,  // drop-request arrows drawn at most; past that the range line says so
     rows: [], W: 1, v0: 0, v1: 1, detailEnd: 0, binNs: 0, pal: {}, hatch: null, pending: false,
+    cursor: undefined, selected: null, hiddenLabels: 0, hiddenArrows: 0,
   };
-  S.plotWidth = () => Math.max(1, Math.floor(S.canvas.clientWidth - S.LABEL_W - S.PAD_R));
+  // Narrow screens give the plot more room.
+  S.labelW = () => (S.canvas.clientWidth < 800 ? 96 : S.LABEL_W);
+  S.plotWidth = () => Math.max(1, Math.floor(S.canvas.clientWidth - S.labelW() - S.PAD_R));
   S.view = () => ({v0: S.v0, v1: S.v1, width: S.plotWidth()});
-  S.xOf = (t) => S.LABEL_W + L.xOf(S.view(), t);
+  S.xOf = (t) => S.labelW() + L.xOf(S.view(), t);
   S.fmtT = (t) => GH.fmt.at(t, L.nsPerPx(S.view()));
   S.label = (id) => S.labels[id] !== undefined ? S.labels[id] : '#' + id;
   S.rowY = (i) => S.AXIS_H + i * (S.ROW_H + S.ROW_GAP) + S.ROW_GAP - 4;
+  S.height = () => S.AXIS_H + S.rows.length * (S.ROW_H + S.ROW_GAP) + 6;
 
   S.makeHatch = function () {
     const c = document.createElement('canvas');
@@ -27,7 +33,7 @@
 
   // Holds from the bottom, then native sections, then waits (hatched).
   S.row = function (row, y) {
-    const view = S.view(), w = view.width;
+    const view = S.view(), w = view.width, x0 = S.labelW();
     const xEnd = Math.min(w, Math.max(0, L.xOf(view, S.detailEnd)));
     const kinds = [['holds', S.pal.held], ['natives', S.pal.native], ['waits', S.hatch]];
     const base = new Float32Array(w);
@@ -36,24 +42,63 @@
       if (row.cov && xEnd < w) L.binShares(row.cov[kind], S.binNs, view, shares, xEnd);
       S.ctx.fillStyle = style;
       for (const c of L.columns(shares, base, S.ROW_H, S.MIN_MARK_PX))
-        S.ctx.fillRect(S.LABEL_W + c.x, y + S.ROW_H - c.base - c.height, c.width, c.height);
+        S.ctx.fillRect(x0 + c.x, y + S.ROW_H - c.base - c.height, c.width, c.height);
+    }
+    // Hand-off waits: a band under the row, at least MIN_MARK_PX wide.
+    const h = L.spanShares(row.handoffs, view, xEnd);
+    S.ctx.fillStyle = S.pal.handoff;
+    for (let px = 0; px < w; px++) {
+      if (!h.count[px]) continue;
+      let end = px + 1;
+      while (end < w && h.count[end]) end++;
+      S.ctx.fillRect(x0 + px, y + S.ROW_H + 1, Math.max(S.MIN_MARK_PX, end - px), 3);
+      px = end;
     }
   };
 
+  // Above the row: forced releases (red ticks), drop requests (amber triangles), marks.
   S.ticks = function (row, y) {
-    const ctx = S.ctx, view = S.view();
+    const ctx = S.ctx, view = S.view(), x0 = S.labelW();
     ctx.fillStyle = S.pal.forced;
-    for (const {x} of L.instants(row.forced, view)) ctx.fillRect(S.LABEL_W + x - 0.5, y - 5, 1.5, 4);
+    for (const {x} of L.instants(row.forced, view)) ctx.fillRect(x0 + x - 0.75, y - 5, 1.5, 5);
+    ctx.fillStyle = S.pal.drop;
+    for (const {x} of L.instants(row.drops, view)) {
+      ctx.beginPath();
+      ctx.moveTo(x0 + x - 3, y - 7); ctx.lineTo(x0 + x + 3, y - 7); ctx.lineTo(x0 + x, y - 2);
+      ctx.fill();
+    }
     const visible = row.marks.filter(([t]) => t >= S.v0 && t <= S.v1);
     ctx.font = '10.5px system-ui, sans-serif'; ctx.textAlign = 'left'; ctx.textBaseline = 'bottom';
-    for (const [t, id] of visible) {
-      const x = S.xOf(t);
+    const items = visible.map(([t, id]) => ({x: L.xOf(view, t), w: ctx.measureText(S.label(id)).width}));
+    const lefts = L.placeLabels(items, view.width);
+    visible.forEach(([, id], i) => {
       ctx.fillStyle = S.pal.mark;
-      ctx.fillRect(x - 0.75, y - 6, 1.5, S.ROW_H + 6);
-      if (visible.length > 24) continue;
-      const text = S.label(id), tw = ctx.measureText(text).width, right = S.LABEL_W + S.plotWidth();
-      ctx.fillText(text, x + 4 + tw > right ? x - 4 - tw : x + 4, y - 3);
+      ctx.fillRect(x0 + items[i].x - 0.75, y - 6, 1.5, S.ROW_H + 6);
+      if (lefts[i] === null) { S.hiddenLabels++; return; }
+      ctx.fillText(S.label(id), x0 + lefts[i], y - 3);
+    });
+  };
+
+  // From each drop request (on the waiter's row) to the release it forced (on the holder's).
+  S.arrows = function () {
+    const ctx = S.ctx, view = S.view();
+    const inView = S.model.forcings.filter((f) => f.release >= S.v0 && f.request <= S.v1);
+    if (inView.length > S.MAX_ARROWS) { S.hiddenArrows = inView.length; return; }
+    ctx.strokeStyle = S.pal.forced; ctx.fillStyle = S.pal.forced; ctx.lineWidth = 1.2;
+    ctx.globalAlpha = 0.8;
+    for (const f of inView) {
+      const x1 = S.labelW() + L.xOf(view, f.request), x2 = S.labelW() + L.xOf(view, f.release);
+      const y1 = S.rowY(f.waiter) - 4, down = f.holder > f.waiter;
+      const y2 = down ? S.rowY(f.holder) - 1 : S.rowY(f.holder) + S.ROW_H + 1;
+      ctx.beginPath(); ctx.moveTo(x1, y1); ctx.lineTo(x2, y2); ctx.stroke();
+      const a = Math.atan2(y2 - y1, x2 - x1);
+      ctx.beginPath();
+      ctx.moveTo(x2, y2);
+      ctx.lineTo(x2 - 6 * Math.cos(a - 0.4), y2 - 6 * Math.sin(a - 0.4));
+      ctx.lineTo(x2 - 6 * Math.cos(a + 0.4), y2 - 6 * Math.sin(a + 0.4));
+      ctx.fill();
     }
+    ctx.globalAlpha = 1;
   };
 
   S.axis = function (height) {
@@ -66,17 +111,42 @@
     }
     if (S.detailEnd < S.W && S.detailEnd <= S.v1) {  // where exact events give way to bins
       ctx.fillStyle = S.pal.ink; ctx.globalAlpha = 0.55;
-      ctx.fillRect(Math.max(S.LABEL_W, S.xOf(S.detailEnd)), S.AXIS_H - 8, 1, height - S.AXIS_H + 8);
+      ctx.fillRect(Math.max(S.labelW(), S.xOf(S.detailEnd)), S.AXIS_H - 8, 1, height - S.AXIS_H + 8);
       ctx.globalAlpha = 1;
     }
   };
 
+  // The time cursor across every row, its time in a box on the axis; the selected span outlined.
+  S.overlay = function (height) {
+    const ctx = S.ctx;
+    if (S.selected) {
+      const {row, b, e} = S.selected, y = S.rowY(row);
+      const x1 = S.xOf(Math.max(b, S.v0)), x2 = S.xOf(Math.min(e, S.v1));
+      if (x2 >= S.labelW() && x1 <= S.labelW() + S.plotWidth()) {
+        ctx.strokeStyle = S.pal.ink; ctx.lineWidth = 2;
+        const w = Math.max(3, x2 - x1);
+        ctx.strokeRect(x1 - (w - (x2 - x1)) / 2 - 1, y - 2, w + 2, S.ROW_H + 4);
+      }
+    }
+    if (S.cursor === undefined || S.cursor < S.v0 || S.cursor > S.v1) return;
+    const x = Math.round(S.xOf(S.cursor)) + 0.5, text = S.fmtT(S.cursor);
+    ctx.strokeStyle = S.pal.ink; ctx.lineWidth = 1; ctx.setLineDash([4, 3]);
+    ctx.beginPath(); ctx.moveTo(x, S.AXIS_H - 6); ctx.lineTo(x, height); ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.font = '600 11px system-ui, sans-serif';
+    const w = ctx.measureText(text).width + 10;
+    const left = Math.min(Math.max(x - w / 2, S.labelW()), S.labelW() + S.plotWidth() - w);
+    ctx.fillStyle = S.pal.ink; ctx.fillRect(left, S.AXIS_H - 26, w, 17);
+    ctx.fillStyle = '#fff'; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
+    ctx.fillText(text, left + w / 2, S.AXIS_H - 17.5);
+  };
+
   // The thread's name, and under it the share of the window it held the GIL.
   S.rowLabel = function (row, y) {
-    const ctx = S.ctx, x = S.LABEL_W - 12, held = row.held !== undefined;
+    const ctx = S.ctx, x = S.labelW() - 12, held = row.held !== undefined;
     ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
     ctx.font = '12.5px system-ui, sans-serif'; ctx.fillStyle = S.pal.ink;
-    ctx.fillText(row.name, x, y + S.ROW_H / 2 - (held ? 5 : 0), S.LABEL_W - 20);
+    ctx.fillText(row.name, x, y + S.ROW_H / 2 - (held ? 5 : 0), S.labelW() - 20);
     if (!held) return;
     ctx.font = '10.5px system-ui, sans-serif'; ctx.fillStyle = S.pal.muted;
     ctx.fillText((100 * row.held).toFixed(1) + ' % held', x, y + S.ROW_H / 2 + 8);
@@ -86,19 +156,26 @@
     S.pending = false;
     if (!S.rows.length) return;  // nothing to show, e.g. a resize with no recording selected
     const ctx = S.ctx, dpr = window.devicePixelRatio || 1, width = S.canvas.clientWidth;
-    const height = S.AXIS_H + S.rows.length * (S.ROW_H + S.ROW_GAP) + 6;
+    const height = S.height();
     S.canvas.style.height = height + 'px';
     S.canvas.width = Math.round(width * dpr); S.canvas.height = Math.round(height * dpr);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, height);
     if (!S.hatch) S.hatch = S.makeHatch();
+    S.hiddenLabels = 0; S.hiddenArrows = 0;
     S.rows.forEach((row, i) => {
       S.rowLabel(row, S.rowY(i));
-      ctx.fillStyle = S.pal.track; ctx.fillRect(S.LABEL_W, S.rowY(i), S.plotWidth(), S.ROW_H);
+      ctx.fillStyle = S.pal.track; ctx.fillRect(S.labelW(), S.rowY(i), S.plotWidth(), S.ROW_H);
     });
     S.axis(height);
     S.rows.forEach((row, i) => { S.row(row, S.rowY(i)); S.ticks(row, S.rowY(i)); });
-    S.range.textContent = `showing ${S.fmtT(S.v0)} – ${S.fmtT(S.v1)} of ${GH.fmt.ns(S.W)}`;
+    S.arrows();
+    S.overlay(height);
+    const notes = [];
+    if (S.hiddenArrows) notes.push(`${S.hiddenArrows} drop-request arrows: zoom in to draw them`);
+    if (S.hiddenLabels) notes.push(`${S.hiddenLabels} mark labels hidden where they would overlap`);
+    S.range.textContent = `showing ${S.fmtT(S.v0)} – ${S.fmtT(S.v1)} of ${GH.fmt.ns(S.W)}` +
+        (notes.length ? ' · ' + notes.join(' · ') : '');
   };
   S.request = function () {
     if (!S.pending) { S.pending = true; requestAnimationFrame(S.draw); }
