@@ -88,8 +88,9 @@ Bins bins_for(const RecordingSpans& spans) {
   return b;
 }
 
-HtmlJson thread_timeline(const trace::ThreadInfo& info, const ThreadSpans& t,
+HtmlJson thread_timeline(const trace::ThreadEvents& thread, const ThreadSpans& t,
                          const RecordingSpans& spans, std::uint64_t end, const Bins* bins) {
+  const trace::ThreadInfo& info = thread.info;
   std::uint64_t origin = spans.window_begin;
   std::vector<Interval> natives = before(t.natives, end);
   HtmlJson kernels = HtmlJson::array(), forced = HtmlJson::array(), marks = HtmlJson::array();
@@ -111,6 +112,7 @@ HtmlJson thread_timeline(const trace::ThreadInfo& info, const ThreadSpans& t,
                   {"drops", std::move(drops)},
                   {"handoffs", pairs(before(t.handoffs, end), origin)},
                   {"marks", std::move(marks)},
+                  {"lost", thread.lost},  // events this thread's full buffer dropped
                   {"coverage", nullptr}};
   if (bins) {
     out["coverage"] = {{"holds", coverage(t.holds, *bins)},
@@ -142,8 +144,8 @@ HtmlJson html_timeline(const trace::Recording& recording, const RecordingSpans& 
   Bins bins = bins_for(spans);
   HtmlJson threads = HtmlJson::array();
   for (std::size_t t = 0; t < spans.threads.size(); ++t) {
-    threads.push_back(thread_timeline(recording.threads[t].info, spans.threads[t], spans, end,
-                                      cut ? &bins : nullptr));
+    threads.push_back(
+        thread_timeline(recording.threads[t], spans.threads[t], spans, end, cut ? &bins : nullptr));
   }
   std::uint64_t window = spans.window_end - spans.window_begin;
   return {{"window_ns", window},

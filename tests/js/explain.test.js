@@ -136,6 +136,15 @@ test('jump lists: forced switches and drop requests in time order, waits longest
   assert.equal(S.step(l.drop, 'drop', undefined, 7_000_000, -1), 0);
 });
 
+test('a release forced by several requests is one forced switch', () => {
+  const tl = structuredClone(forcedTimeline);
+  tl.threads[0].drops = [5_000_000, 6_000_000];
+  tl.forcings = [[0, 5_000_000, 1, 6_012_000], [0, 6_000_000, 1, 6_012_000]];
+  const l = GH.story.lists(GH.model.build(tl, ['cpu']));
+  assert.deepEqual(l.forced.map((x) => [x.t, x.b]), [[6_012_000, 5_000_000]]);
+  assert.equal(l.drop.length, 2);
+});
+
 test('focus puts a span in the middle half of the view', () => {
   assert.deepEqual(GH.story.focus(1000, 2000, 10_000, 100), {v0: 500, v1: 2500});
   assert.deepEqual(GH.story.focus(0, 10, 10_000, 100), {v0: 0, v1: 100});

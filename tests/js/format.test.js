@@ -53,3 +53,9 @@ test('axis ticks step by 1, 2 or 5 × 10^k in one unit', () => {
   assert.equal(new Set(labels).size, labels.length, 'every label differs');
   assert.deepEqual(ticks(5, 5, 100), []);
 });
+
+test('counts fit a row label', () => {
+  const {count} = GH.fmt;
+  assert.deepEqual([950, 1234, 97_463, 194_927, 1_490_000, 25_000_000].map(count),
+                   ['950', '1.23k', '97.5k', '195k', '1.49M', '25.0M']);
+});

@@ -40,7 +40,8 @@
       return {name: t.name, role: t.role || '', holds: L.decode(t.holds), waits: L.decode(t.waits),
               natives: L.decode(t.natives), kernels: t.native_kernels || [],
               handoffs: L.decode(t.handoffs || []), drops: t.drops || [], forced: t.forced || [],
-              marks: t.marks || [], held: t.held_fraction, coverage: t.coverage};
+              marks: t.marks || [], held: t.held_fraction, coverage: t.coverage,
+              lost: t.lost || 0};
     });
     const forcings = (tl.forcings || []).map(([w, request, h, release]) =>
         ({waiter: where[w], request, holder: where[h], release}));

@@ -7,9 +7,13 @@
   // Each item: {t, row, kind, k, b, e}: the time jumped to, and the span shown and explained.
   function lists(model) {
     const forced = [], drop = [], handoff = [], wait = [];
+    // One forced switch per forced release, however many requests asked for it (the first).
+    const seen = new Set();
     for (const f of model.forcings) {
       const h = model.rows[f.holder].holds, k = M.spanAt(h, f.release - 0.5);
-      if (k >= 0) forced.push({t: f.release, row: f.holder, kind: 'hold', k, b: f.request, e: f.release});
+      if (k < 0 || seen.has(f.holder + ':' + k)) continue;
+      seen.add(f.holder + ':' + k);
+      forced.push({t: f.release, row: f.holder, kind: 'hold', k, b: f.request, e: f.release});
     }
     model.rows.forEach((r, row) => {
       for (const t of r.drops) {

@@ -101,12 +101,23 @@
     ctx.globalAlpha = 1;
   };
 
+  // Where the cursor's time label goes on the axis: {left, width, text}, or null.
+  S.cursorBox = function () {
+    if (S.cursor === undefined || S.cursor < S.v0 || S.cursor > S.v1) return null;
+    const x = Math.round(S.xOf(S.cursor)) + 0.5, text = S.fmtT(S.cursor);
+    S.ctx.font = '600 11px system-ui, sans-serif';
+    const width = S.ctx.measureText(text).width + 10;
+    const left = Math.min(Math.max(x - width / 2, S.labelW()), S.labelW() + S.plotWidth() - width);
+    return {x, left, width, text};
+  };
+
   S.axis = function (height) {
-    const ctx = S.ctx;
+    const ctx = S.ctx, box = S.cursorBox();
     ctx.font = '11px system-ui, sans-serif'; ctx.textAlign = 'center'; ctx.textBaseline = 'alphabetic';
     for (const {t, label} of GH.fmt.ticks(S.v0, S.v1, S.plotWidth())) {
-      const x = Math.round(S.xOf(t)) + 0.5;
+      const x = Math.round(S.xOf(t)) + 0.5, half = ctx.measureText(label).width / 2;
       ctx.fillStyle = S.pal.grid; ctx.fillRect(x - 0.5, S.AXIS_H - 8, 1, height - S.AXIS_H + 8);
+      if (box && x + half + 3 > box.left && x - half - 3 < box.left + box.width) continue;
       ctx.fillStyle = S.pal.muted; ctx.fillText(label, x, S.AXIS_H - 12);
     }
     if (S.detailEnd < S.W && S.detailEnd <= S.v1) {  // where exact events give way to bins
@@ -128,28 +139,31 @@
         ctx.strokeRect(x1 - (w - (x2 - x1)) / 2 - 1, y - 2, w + 2, S.ROW_H + 4);
       }
     }
-    if (S.cursor === undefined || S.cursor < S.v0 || S.cursor > S.v1) return;
-    const x = Math.round(S.xOf(S.cursor)) + 0.5, text = S.fmtT(S.cursor);
+    const box = S.cursorBox();
+    if (!box) return;
+    const {x, left, width: w, text} = box;
     ctx.strokeStyle = S.pal.ink; ctx.lineWidth = 1; ctx.setLineDash([4, 3]);
     ctx.beginPath(); ctx.moveTo(x, S.AXIS_H - 6); ctx.lineTo(x, height); ctx.stroke();
     ctx.setLineDash([]);
     ctx.font = '600 11px system-ui, sans-serif';
-    const w = ctx.measureText(text).width + 10;
-    const left = Math.min(Math.max(x - w / 2, S.labelW()), S.labelW() + S.plotWidth() - w);
     ctx.fillStyle = S.pal.ink; ctx.fillRect(left, S.AXIS_H - 26, w, 17);
     ctx.fillStyle = '#fff'; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
     ctx.fillText(text, left + w / 2, S.AXIS_H - 17.5);
   };
 
-  // The thread's name, and under it the share of the window it held the GIL.
+  // The thread's name, and under it the share of the window it held the GIL, or in red how many
+  // of its events were lost (its row is then incomplete).
   S.rowLabel = function (row, y) {
-    const ctx = S.ctx, x = S.labelW() - 12, held = row.held !== undefined;
+    const ctx = S.ctx, x = S.labelW() - 12, second = row.held !== undefined || row.lost;
     ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
     ctx.font = '12.5px system-ui, sans-serif'; ctx.fillStyle = S.pal.ink;
-    ctx.fillText(row.name, x, y + S.ROW_H / 2 - (held ? 5 : 0), S.labelW() - 20);
-    if (!held) return;
-    ctx.font = '10.5px system-ui, sans-serif'; ctx.fillStyle = S.pal.muted;
-    ctx.fillText((100 * row.held).toFixed(1) + ' % held', x, y + S.ROW_H / 2 + 8);
+    ctx.fillText(row.name, x, y + S.ROW_H / 2 - (second ? 5 : 0), S.labelW() - 20);
+    if (!second) return;
+    ctx.font = '10.5px system-ui, sans-serif';
+    ctx.fillStyle = row.lost ? S.pal.bad : S.pal.muted;
+    const text = row.lost ? `${GH.fmt.count(row.lost)} events lost`
+                          : (100 * row.held).toFixed(1) + ' % held';
+    ctx.fillText(text, x, y + S.ROW_H / 2 + 8, S.labelW() - 20);
   };
 
   S.draw = function () {

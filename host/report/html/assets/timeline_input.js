@@ -55,6 +55,8 @@
     for (const [m, id] of row.marks)
       if (Math.abs(m - t) <= 4 * slack) out.push(`mark “${S.label(id)}” at ${S.fmtT(m)}`);
     if (!out.length) out.push('no GIL: native code, I/O, sleeping or idle');
+    if (row.lost) out.push(`${row.lost.toLocaleString('en')} of this thread's events were lost: ` +
+                           'its spans may be merged or missing');
     return out;
   }
   function hover(e) {
@@ -228,8 +230,8 @@
       const css = getComputedStyle(document.documentElement), v = (n) => css.getPropertyValue(n).trim();
       S.pal = {held: v('--held'), wait: v('--wait'), waitLight: v('--wait-light'),
                native: v('--native'), forced: v('--forced'), mark: v('--mark'), ink: v('--ink'),
-               muted: v('--muted'), grid: v('--grid'), track: v('--track'), drop: v('--drop'),
-               handoff: v('--handoff')};
+               muted: v('--muted'), bad: v('--bad'), grid: v('--grid'), track: v('--track'),
+               drop: v('--drop'), handoff: v('--handoff')};
       listen();
     },
     show(rec) {
