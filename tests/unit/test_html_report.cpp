@@ -137,6 +137,7 @@ TEST_CASE("html: timeline spans are the recording's, from the window begin", "[h
   CHECK(d["recordings"][0]["timeline"]["forcings"] ==
         Json({{1, 450'000, 0, 500'000}, {0, 5'800'000, 1, 6'000'000}}));
   CHECK(d["roles"] == Json({"cpu"}));
+  CHECK(threads[0]["lost"] == 0);
 }
 
 TEST_CASE("html: a percentile without a sample is –, not 0 ns", "[html]") {
