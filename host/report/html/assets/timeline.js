@@ -5,7 +5,8 @@
   const S = GH.tl = {
     LABEL_W: 150, AXIS_H: 30, ROW_H: 20, ROW_GAP: 16, PAD_R: 24, MIN_SPAN_NS: 100,
     MIN_MARK_PX: 2,   // a column any span touches is at least this tall: short holds stay visible
-    MAX_ARROWS: 400,  // drop-request arrows drawn at most; past that the range line says so
+    ARROW_PX: 6,      // arrows are drawn while they average 6 px apart or more (or number 20 at
+                      // most); past that the range line says to zoom in
     rows: [], W: 1, v0: 0, v1: 1, detailEnd: 0, binNs: 0, pal: {}, hatch: null, pending: false,
     cursor: undefined, selected: null, hiddenLabels: 0, hiddenArrows: 0,
   };
@@ -83,7 +84,10 @@
   S.arrows = function () {
     const ctx = S.ctx, view = S.view();
     const inView = S.model.forcings.filter((f) => f.release >= S.v0 && f.request <= S.v1);
-    if (inView.length > S.MAX_ARROWS) { S.hiddenArrows = inView.length; return; }
+    if (inView.length > Math.max(20, S.plotWidth() / S.ARROW_PX)) {
+      S.hiddenArrows = inView.length;
+      return;
+    }
     ctx.strokeStyle = S.pal.forced; ctx.fillStyle = S.pal.forced; ctx.lineWidth = 1.2;
     ctx.globalAlpha = 0.8;
     for (const f of inView) {
