@@ -119,8 +119,9 @@
     const b = rec && rec.blocked;
     if (!b || !b.waiters.length) return root.append(GH.empty('No thread waited for the GIL.'));
     // Rows and columns in the timeline's order; "nobody" stays last.
-    const cols = GH.byRows(b.holders, rec), nobody = b.holders.findIndex((x) => x.startsWith('nobody'));
-    if (nobody >= 0) cols.splice(cols.indexOf(nobody), 1), cols.push(nobody);
+    const nobody = b.holders.findIndex((x) => x.startsWith('nobody'));
+    const cols = GH.byRows(b.holders, rec).filter((j) => j !== nobody);
+    if (nobody >= 0) cols.push(nobody);
     const head = GH.el('tr', {}, GH.el('th', {class: 'name', text: 'waiter ↓  holder →'}),
                        ...cols.map((j) => GH.el('th', {text: b.holders[j]})),
                        GH.el('th', {text: 'total wait'}));
