@@ -136,6 +136,16 @@ test('jump lists: forced switches and drop requests in time order, waits longest
   assert.equal(S.step(l.drop, 'drop', undefined, 7_000_000, -1), 0);
 });
 
+test('past the exact events of a long recording, an account stops and says so', () => {
+  const tl = {...structuredClone(forcedTimeline), detail_end_ns: 7_000_000};
+  const m = GH.model.build(tl, ['cpu']);
+  assert.equal(GH.explain.hold(m, 1, 0),
+               'cpu-1 held the GIL 1.98 ms, from 6.02 ms to 8.00 ms. It had waited 5.02 ms for ' +
+               'it; cpu-0 had released it 9.00 µs before. The exact events end at 7.00 ms (a ' +
+               'long recording): what followed is only drawn as shares per bin.');
+  assert.match(GH.explain.wait(m, 1, 0), /cpu-1 took the GIL 9\.00 µs after that\.$/);
+});
+
 test('a release forced by several requests is one forced switch', () => {
   const tl = structuredClone(forcedTimeline);
   tl.threads[0].drops = [5_000_000, 6_000_000];

@@ -114,6 +114,12 @@
     return out.length > 5 ? out.slice(0, 4).join(' → ') + ' → …' : out.join(' → ');
   };
 
+  // Past the exact events (a long recording, html_timeline.cpp) holds and waits are only
+  // shares per bin: an account that needs them stops there and says so.
+  const pastDetail = (model, t) => model.detailEnd < model.W && t > model.detailEnd;
+  const detailNote = (model) => `The exact events end at ${ns(model.detailEnd)} (a long ` +
+      'recording): what followed is only drawn as shares per bin.';
+
   function wait(model, row, k) {
     const r = model.rows[row], b = r.waits.b[k], e = r.waits.e[k], me = r.name;
     const parts = [`${me} waited ${ns(e - b)}` + (b === 0 ? ' (already waiting when the window ' +
@@ -127,6 +133,10 @@
     }
     if (open) {
       parts.push('It was still waiting when the window closed.');
+      return parts.join(' ');
+    }
+    if (pastDetail(model, e)) {
+      parts.push(detailNote(model));
       return parts.join(' ');
     }
     const holder = previousHolder(model, row, e);
@@ -163,6 +173,10 @@
     }
     if (e >= model.W && !r.forced.includes(e)) {
       parts.push('It still held the GIL when the window closed.');
+      return parts.join(' ');
+    }
+    if (pastDetail(model, e)) {
+      parts.push(detailNote(model));
       return parts.join(' ');
     }
     const next = nextHolder(model, row, e);

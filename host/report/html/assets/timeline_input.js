@@ -109,7 +109,13 @@
   function jump(kind, dir) {
     const list = S.lists[kind];
     const i = GH.story.step(list, kind, S.nav[kind], S.cursor === undefined ? -1 : S.cursor, dir);
-    if (i < 0) return;
+    if (i < 0) {  // say so, rather than do nothing
+      const [, name] = KINDS.find(([k]) => k === kind);
+      document.getElementById('nav-status').textContent = !list.length ? `no ${name} here`
+          : kind === 'wait' ? `no ${dir > 0 ? 'shorter' : 'longer'} wait`
+          : `no ${name} ${dir > 0 ? 'after' : 'before'} ${S.fmtT(S.cursor || 0)}`;
+      return;
+    }
     S.nav = {[kind]: i};
     const item = list[i];
     S.cursor = item.t;
