@@ -151,7 +151,8 @@ test('a release forced by several requests is one forced switch', () => {
   tl.threads[0].drops = [5_000_000, 6_000_000];
   tl.forcings = [[0, 5_000_000, 1, 6_012_000], [0, 6_000_000, 1, 6_012_000]];
   const l = GH.story.lists(GH.model.build(tl, ['cpu']));
-  assert.deepEqual(l.forced.map((x) => [x.t, x.b]), [[6_012_000, 5_000_000]]);
+  assert.deepEqual(l.forced.map((x) => [x.t, x.b, x.e, x.focus]),
+                   [[6_012_000, 0, 6_012_000, [5_000_000, 6_012_000]]]);
   assert.equal(l.drop.length, 2);
 });
 

@@ -4,7 +4,8 @@
   'use strict';
   const M = GH.model;
 
-  // Each item: {t, row, kind, k, b, e}: the time jumped to, and the span shown and explained.
+  // Each item: {t, row, kind, k, b, e, focus}: the time jumped to, the span explained and
+  // outlined ([b, e]), and the range brought into view (focus, [from, to]).
   function lists(model) {
     const forced = [], drop = [], handoff = [], wait = [];
     // One forced switch per forced release, however many requests asked for it (the first).
@@ -13,7 +14,8 @@
       const h = model.rows[f.holder].holds, k = M.spanAt(h, f.release - 0.5);
       if (k < 0 || seen.has(f.holder + ':' + k)) continue;
       seen.add(f.holder + ':' + k);
-      forced.push({t: f.release, row: f.holder, kind: 'hold', k, b: f.request, e: f.release});
+      forced.push({t: f.release, row: f.holder, kind: 'hold', k, b: h.b[k], e: h.e[k],
+                   focus: [f.request, f.release]});
     }
     model.rows.forEach((r, row) => {
       for (const t of r.drops) {
@@ -24,8 +26,9 @@
       for (let k = 0; k < r.handoffs.b.length; k++) {
         // The hand-off follows the releaser's hold: that hold is what it explains.
         const h = M.lastEndingBy(r.holds, r.handoffs.b[k]);
-        handoff.push({t: r.handoffs.b[k], row, kind: h >= 0 ? 'hold' : 'instant', k: h,
-                      b: h >= 0 ? r.holds.b[h] : r.handoffs.b[k], e: r.handoffs.e[k]});
+        const b = h >= 0 ? r.holds.b[h] : r.handoffs.b[k];
+        handoff.push({t: r.handoffs.b[k], row, kind: h >= 0 ? 'hold' : 'instant', k: h, b,
+                      e: h >= 0 ? r.holds.e[h] : r.handoffs.b[k], focus: [b, r.handoffs.e[k]]});
       }
       for (let k = 0; k < r.waits.b.length; k++)
         wait.push({t: r.waits.b[k], row, kind: 'wait', k, b: r.waits.b[k], e: r.waits.e[k]});

@@ -120,7 +120,8 @@
     const item = list[i];
     S.cursor = item.t;
     explain(item);
-    const v = GH.story.focus(item.b, item.e, S.W, S.MIN_SPAN_NS);
+    const [from, to] = item.focus || [item.b, item.e];
+    const v = GH.story.focus(from, to, S.W, S.MIN_SPAN_NS);
     S.setView(v.v0, v.v1);
     status(kind, i);
   }
