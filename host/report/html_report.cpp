@@ -43,8 +43,8 @@ constexpr std::string_view kBody = R"HTML(
   </div>
   <div class="nav" id="timeline-nav" aria-label="Jump to"></div>
   <div class="tl-wrap"><canvas id="timeline-canvas" role="img"
-    aria-label="GIL timeline: one row per thread; the explanation below says it in words"></canvas><div id="timeline-tip" class="tip"
-    hidden></div></div>
+    aria-label="GIL timeline: one row per thread; the explanation below says it in words">
+    </canvas><div id="timeline-tip" class="tip" hidden></div></div>
   <div class="explain" id="explain" hidden role="status"><b>Explain this moment</b>
     <span id="explain-text"></span><button id="explain-close" type="button"
     aria-label="Close the explanation">×</button></div>
