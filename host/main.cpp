@@ -1,6 +1,7 @@
 // gilhost: parse the command line, run the command, map every failure to one line and a status.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <cstdio>
 
@@ -11,6 +12,7 @@
 #include "python_build.hpp"
 #include "select/python_select.hpp"
 #include "workload/run_command.hpp"
+#include "workload/runner.hpp"
 #include "workload/sweep_command.hpp"
 
 namespace {
@@ -46,6 +48,17 @@ int dispatch(int argc, char** argv) {
 
 }  // namespace
 
+// After a worker was abandoned (it may hold the GIL and still run), the process ends at once:
+// exit() would run static destructors under that thread's feet.
+static int finish(int status) {
+  if (gilhost::workload::workers_abandoned()) {
+    std::fflush(nullptr);
+    _exit(status);
+  }
+  return status;
+}
+
 int main(int argc, char** argv) {
-  return gilhost::cli::run_guarded([&] { return dispatch(argc, argv); });
+  // finish() changes nothing unless a worker was abandoned, and then every path must end at once.
+  return finish(gilhost::cli::run_guarded([&] { return dispatch(argc, argv); }));
 }

@@ -3,7 +3,6 @@
 
 #include <fmt/format.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -14,6 +13,7 @@
 #include "cli/units.hpp"
 #include "compare/comparison.hpp"
 #include "report/atomic_file.hpp"
+#include "report/output_paths.hpp"
 #include "select/python_select.hpp"
 
 namespace gilhost::compare {
@@ -36,14 +36,13 @@ void check_request(const cli::RunOptions& o) {
         fmt::format("'{}' is a directory: --python with several versions compares one experiment",
                     o.target_value));
   }
-  for (const std::string& p : {o.json_path, o.html_path}) {
-    if (p.empty()) continue;
-    fs::path dir = fs::path(p).parent_path();
-    if (dir.empty()) dir = ".";
-    if (access(dir.c_str(), W_OK) != 0) {
-      throw cli::UsageError(
-          fmt::format("cannot write {}: {} is not a writable directory", p, dir.string()));
-    }
+  try {
+    report::check_outputs({{"--json", o.json_path}, {"--html", o.html_path}});
+  } catch (const std::runtime_error& e) {
+    throw cli::UsageError(e.what());
+  }
+  if (!o.quiet && (report::is_stdout(o.json_path) || report::is_stdout(o.html_path))) {
+    throw cli::UsageError("a report on standard output needs --quiet (the table goes there)");
   }
 }
 
@@ -158,8 +157,8 @@ int run_side_by_side(const cli::Invocation& inv,
     std::fputs(render_text(c).c_str(), stdout);
     std::fflush(stdout);
   }
-  if (!o.json_path.empty()) report::write_file_atomically(o.json_path, render_json(c));
-  if (!o.html_path.empty()) report::write_file_atomically(o.html_path, render_html(c));
+  if (!o.json_path.empty()) report::write_output(o.json_path, render_json(c));
+  if (!o.html_path.empty()) report::write_output(o.html_path, render_html(c));
   return exit_status;
 }
 

@@ -44,4 +44,19 @@ inline PyObject* get_raised_exception() {
 #endif
 }
 
+// PyErr_SetRaisedException (3.12+): makes `exc` (stolen; nullptr clears) the pending exception.
+inline void set_raised_exception(PyObject* exc) {
+#if PY_VERSION_HEX >= 0x030C0000
+  PyErr_SetRaisedException(exc);
+#else
+  if (exc == nullptr) {
+    PyErr_Clear();
+    return;
+  }
+  PyObject* type = reinterpret_cast<PyObject*>(Py_TYPE(exc));
+  Py_INCREF(type);
+  PyErr_Restore(type, exc, PyException_GetTraceback(exc));  // steals all three
+#endif
+}
+
 }  // namespace gilhost::python::compat

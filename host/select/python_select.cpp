@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -157,6 +158,40 @@ void exec_host(const build::HostBuild& h, char** argv) {
   throw cli::HostUnavailable(fmt::format("cannot start {}: {}", path, std::strerror(errno)));
 }
 
+namespace {
+
+// The host run in progress, for the stop-signal handler: the launcher passes a stop on to it
+// and waits for its report, so that the rounds done so far are not lost.
+volatile sig_atomic_t g_child = 0;
+
+void forward_stop(int sig, siginfo_t* info, void*) {
+  // A terminal's Ctrl-C (si_code SI_KERNEL) reached the host too, as one process group: a second
+  // copy would count as a second stop, which ends a host without its report.
+  if (sig == SIGINT && info != nullptr && info->si_code == SI_KERNEL) return;
+  if (pid_t child = g_child; child > 0) kill(child, sig);
+}
+
+// SIGINT, SIGTERM and SIGHUP go to the running host while it runs (Ctrl-C already reaches the
+// whole foreground process group; kill PID reaches only the launcher).
+struct ForwardStops {
+  struct sigaction old[3]{};
+  static constexpr int kSignals[3] = {SIGINT, SIGTERM, SIGHUP};
+  explicit ForwardStops(pid_t child) {
+    g_child = child;
+    struct sigaction sa {};
+    sa.sa_sigaction = forward_stop;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    for (int i = 0; i < 3; ++i) sigaction(kSignals[i], &sa, &old[i]);
+  }
+  ~ForwardStops() {
+    for (int i = 0; i < 3; ++i) sigaction(kSignals[i], &old[i], nullptr);
+    g_child = 0;
+  }
+};
+
+}  // namespace
+
 int run_host(const build::HostBuild& h, const std::vector<std::string>& args) {
   check_runnable(h);
   std::string path = host_path(h);
@@ -169,6 +204,7 @@ int run_host(const build::HostBuild& h, const std::vector<std::string>& args) {
   if (int rc = posix_spawn(&pid, path.c_str(), nullptr, nullptr, cargv.data(), environ); rc != 0) {
     throw cli::HostUnavailable(fmt::format("cannot start {}: {}", path, std::strerror(rc)));
   }
+  ForwardStops forward(pid);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }

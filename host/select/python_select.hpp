@@ -35,6 +35,7 @@ void check_runnable(const build::HostBuild& h);
 [[noreturn]] void exec_host(const build::HostBuild& h, char** argv);
 
 // Runs `argv` on host `h` in a child and returns its exit status (128 + signal when killed).
+// A stop signal (SIGINT, SIGTERM, SIGHUP) reaching this process meanwhile is passed on to it.
 int run_host(const build::HostBuild& h, const std::vector<std::string>& argv);
 
 const build::HostBuild* default_host();
