@@ -7,7 +7,7 @@ import tempfile
 import threading
 import unittest
 
-from gilhost_test import BIN, GilhostTestCase, run, run_json, sanitized, script
+from gilhost_test import BIN, HAS_OWN_GIL, GilhostTestCase, run, run_json, sanitized, script
 
 SIGNALS = script("signals.py")
 FAULTS = script("faults.py")
@@ -19,6 +19,9 @@ class CrashesTest(GilhostTestCase):
             with self.subTest(workers=workers):
                 proc, data = run_json("--workers", workers, "--calls", "20", "--runs", "2",
                                       SIGNALS)
+                if workers.endswith(":sub") and not HAS_OWN_GIL:  # 3.11: no PEP 684
+                    self.assertUsageError(proc, "PEP 684")
+                    continue
                 self.assertOk(proc)
                 self.assertEqual([r["calls"] for r in data["configs"][0]["runs"]], [20, 20])
 
