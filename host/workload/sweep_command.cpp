@@ -10,9 +10,9 @@
 
 #include "cli/units.hpp"
 #include "report/atomic_file.hpp"
-#include "report/sweep_html.hpp"
-#include "report/sweep_recommend.hpp"
-#include "report/sweep_report.hpp"
+#include "report/sweep/sweep_html.hpp"
+#include "report/sweep/sweep_recommend.hpp"
+#include "report/sweep/sweep_report.hpp"
 #include "workload/context.hpp"
 #include "workload/phases.hpp"
 #include "workload/progress.hpp"
