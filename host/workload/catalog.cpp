@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "cli/units.hpp"
+#include "plan/plan.hpp"
 #include "report/atomic_file.hpp"
 #include "trace/clock.hpp"
 #include "workload/catalog_report.hpp"
@@ -244,7 +245,7 @@ std::string per_experiment_path(const std::string& path, const std::string& name
 }
 
 int run_catalog(const cli::RunOptions& o) {
-  check_outputs({o.json_path, o.html_path, o.events_path, o.trace_path});
+  plan::check_outputs(plan::run_outputs(o));
   std::vector<std::string> files = find_experiments(o.target_value);
   trace::Clock::init();  // for the context's clock source
   CatalogResult c{make_context(o, 0, !o.no_trace), "complete", 0, {}, files.size()};

@@ -69,11 +69,11 @@ void finish_script_run(Session& s, const cli::RunOptions& o, std::optional<int> 
   if (r.exit_status != 0) r.status = r.exit_status == 130 ? "interrupted" : "failed";
 }
 
-void run_configs(Session& s, const cli::RunOptions& o, report::Report& r) {
+void run_configs(Session& s, const cli::RunOptions& o, const plan::Plan& plan, report::Report& r) {
   PhaseSignals signals;  // from the first run to the last: a stop must not reach Python's handler
   Outcome out;
-  for (const cli::WorkerSet& set : o.worker_sets) {
-    r.configs.push_back(run_config(s, o, set, out));
+  for (const cli::WorkerSet& set : plan.worker_sets) {
+    r.configs.push_back(run_config(s, o, plan, set, out));
     if (!out.complete()) break;
   }
   r.status = out.status;
@@ -83,23 +83,24 @@ void run_configs(Session& s, const cli::RunOptions& o, report::Report& r) {
 
 }  // namespace
 
-int run_command(const cli::RunOptions& options) {
-  cli::RunOptions o = options;
+int run_command(const cli::RunOptions& o) {
   if (check_target(o, true)) return run_catalog(o);
-  check_outputs({o.json_path, o.events_path, o.trace_path, o.html_path});
+  plan::check_outputs(plan::run_outputs(o));
   Session s(script_argv(o), !o.no_trace, o.trace_buffer);
-  if (o.switch_interval) s.set_switch_interval(*o.switch_interval);
+  plan::ScriptSettings known;
+  plan::Plan plan = plan_before_top_level(o, known);
+  // The command line's interval covers the top level too; the script's applies after it.
+  if (o.given.switch_interval) s.set_switch_interval(*o.given.switch_interval);
 
   report::Report r;
   ScriptStart start{.switch_number = s.switch_number()};
-  std::optional<int> script_status = run_top_level(s, o);
-  apply_budget_defaults(o);
+  std::optional<int> script_status = run_top_level(s, o, plan);
   r.context = make_context(o, s);
 
-  if (script_status || o.worker_sets.empty()) {
+  if (script_status || plan.worker_sets.empty()) {
     finish_script_run(s, o, script_status, start, r);
   } else {
-    run_configs(s, o, r);
+    run_configs(s, o, plan, r);
   }
   write_reports(o, r);
   return end_session(s, {r.status, r.exit_status, r.abandoned});

@@ -69,7 +69,7 @@ class WorkersTest(GilhostTestCase):
             (["--workers", "count=5000"], "out of range"),
             (["--duration", "5parsecs"], "not a duration"),
             (["--duration", "-1s"], "must not be negative"),
-            (["--switch-interval", "0.1ns"], "at least 1us"),
+            (["--switch-interval", "0.1ns"], "below 1us"),
             (["--calls", "0"], "out of range"),
             (["--duration", "1s", "--calls", "3"], "exclude each other"),
             (["--runs", "-2"], "not a positive whole number"),
