@@ -22,8 +22,24 @@ constexpr Unit kUnits[] = {{"ns", 1.0}, {"us", 1e3}, {"µs", 1e3},  {"ms", 1e6},
 
 std::string shown(std::string_view text) {
   constexpr std::size_t kMax = 40;
-  if (text.size() <= kMax) return std::string(text);
-  return fmt::format("{}… ({} characters)", text.substr(0, kMax), text.size());
+  std::string out;
+  std::size_t i = 0;
+  for (; i < text.size() && (i < kMax || (text[i] & 0xC0) == 0x80); ++i) {  // whole characters
+    auto c = static_cast<unsigned char>(text[i]);
+    // Line breaks of any kind (C0 controls, NEL, U+2028/9) would split the one-line message.
+    std::string_view rest = text.substr(i);
+    if (c < 0x20 || c == 0x7F) {
+      out += fmt::format("\\x{:02x}", c);
+    } else if (rest.starts_with("\xC2\x85") || rest.starts_with("\xE2\x80\xA8") ||
+               rest.starts_with("\xE2\x80\xA9")) {
+      out += rest[0] == '\xC2' ? "\\x85" : rest[2] == '\xA8' ? "\\u2028" : "\\u2029";
+      i += rest[0] == '\xC2' ? 1 : 2;
+    } else {
+      out += char(c);
+    }
+  }
+  if (i < text.size()) out += fmt::format("… ({} bytes)", text.size());
+  return out;
 }
 
 std::chrono::nanoseconds parse_duration(std::string_view text, std::string_view what) {

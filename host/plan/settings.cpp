@@ -24,21 +24,23 @@ bool is_value_kind(const Value& v, std::initializer_list<Value::Kind> kinds) {
 nanoseconds duration_of(const Value& v, const std::string& what) {
   if (!is_value_kind(v, {Value::Kind::kText, Value::Kind::kInt, Value::Kind::kFloat})) {
     throw UsageError(fmt::format("{}: must be a duration like '2s' or a number of seconds, not {}",
-                                 what, v.text));
+                                 what, cli::shown(v.text)));
   }
   return cli::parse_duration(v.text, what);
 }
 
 nanoseconds positive_duration_of(const Value& v, const std::string& what) {
   nanoseconds d = duration_of(v, what);
-  if (d.count() == 0) throw UsageError(fmt::format("{}: '{}' must be positive", what, v.text));
+  if (d.count() == 0) {
+    throw UsageError(fmt::format("{}: '{}' must be positive", what, cli::shown(v.text)));
+  }
   return d;
 }
 
 std::uint64_t count_of(const Value& v, const std::string& what, std::uint64_t min,
                        std::uint64_t max) {
   if (!is_value_kind(v, {Value::Kind::kText, Value::Kind::kInt})) {
-    throw UsageError(fmt::format("{}: must be a whole number, not {}", what, v.text));
+    throw UsageError(fmt::format("{}: must be a whole number, not {}", what, cli::shown(v.text)));
   }
   return cli::parse_count(v.text, what, max, min);
 }
@@ -50,7 +52,8 @@ std::string_view strip_isolation(std::string_view part, Isolation& isolation,
   if (colon == std::string_view::npos) return part;
   std::string_view mode = part.substr(colon + 1);
   if (mode != "sub" && mode != "shared") {
-    throw UsageError(fmt::format("{}: '{}': the isolation after ':' is sub or shared", what, part));
+    throw UsageError(
+        fmt::format("{}: '{}': the isolation after ':' is sub or shared", what, cli::shown(part)));
   }
   isolation = mode == "sub" ? Isolation::kSub : Isolation::kShared;
   return part.substr(0, colon);
@@ -58,14 +61,16 @@ std::string_view strip_isolation(std::string_view part, Isolation& isolation,
 
 void check_role_name(std::string_view name, std::string_view part, std::string_view what) {
   if (!is_identifier(name)) {
-    throw UsageError(
-        fmt::format("{}: '{}' is not NAME=N with NAME a Python function name", what, part));
+    throw UsageError(fmt::format("{}: '{}' is not NAME=N with NAME a Python function name", what,
+                                 cli::shown(part)));
   }
 }
 
 void add_role(WorkerSet& set, RoleSpec role, std::string_view what) {
   for (const RoleSpec& r : set) {
-    if (r.name == role.name) throw UsageError(fmt::format("{}: '{}' given twice", what, r.name));
+    if (r.name == role.name) {
+      throw UsageError(fmt::format("{}: '{}' given twice", what, cli::shown(r.name)));
+    }
   }
   set.push_back(std::move(role));
 }
@@ -149,7 +154,8 @@ void set_setting(Settings& s, std::string_view key, const Value& v, Source sourc
   const std::string what = setting_name(source, key);
   if (key == "workers") {
     if (v.kind != Value::Kind::kText) {
-      throw UsageError(fmt::format("{}: must be a spec like 'cpu=4,io=1', not {}", what, v.text));
+      throw UsageError(
+          fmt::format("{}: must be a spec like 'cpu=4,io=1', not {}", what, cli::shown(v.text)));
     }
     s.worker_sets.push_back(parse_workers(v.text, what));
   } else if (key == "duration") {
@@ -166,7 +172,8 @@ void set_setting(Settings& s, std::string_view key, const Value& v, Source sourc
     s.warmup = unsigned(count_of(v, what, 0, kMaxRuns));
   } else if (key == "isolation") {
     if (v.kind != Value::Kind::kText || (v.text != "shared" && v.text != "subinterpreters")) {
-      throw UsageError(fmt::format("{}: '{}' is not shared or subinterpreters", what, v.text));
+      throw UsageError(
+          fmt::format("{}: '{}' is not shared or subinterpreters", what, cli::shown(v.text)));
     }
     s.isolation = v.text == "shared" ? Isolation::kShared : Isolation::kSub;
   } else {
