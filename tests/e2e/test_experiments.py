@@ -135,6 +135,20 @@ class ExperimentsTest(GilhostTestCase):
                 self.assertTrue(gil_events.inside(s, holds), f"{rec.workers[t]}: {s}")
         self.assertEqual(total(overlap_of_threads(per_thread)), 0, role)
 
+    def assertKeptOut(self, rec, kernel_role, other_role):
+        """No hold of `other_role`'s thread overlaps a GIL-held section of `kernel_role`'s.
+        Returns those sections."""
+        kernel = sections(rec, kernel_role, held=True)[rec.threads_of(kernel_role)[0]]
+        other = rec.threads_of(other_role)[0]
+        self.assertEqual(total(intersect(kernel, rec.holds(other))), 0, other_role)
+        return kernel
+
+    def assertRanMeanwhile(self, rec, kernel_role, other_role):
+        """`other_role`'s thread held the GIL during `kernel_role`'s GIL-released sections."""
+        kernel = sections(rec, kernel_role)[rec.threads_of(kernel_role)[0]]
+        other = rec.threads_of(other_role)[0]
+        self.assertGreater(total(intersect(kernel, rec.holds(other))), 0, other_role)
+
     def assertDropsAfterAWholeInterval(self, rec, gil=0):
         """CPython asks the holder to drop only after a timed wait of one interval
         (Python/ceval_gil.c, take_gil): every drop_request comes at least an interval after its
@@ -252,12 +266,8 @@ class ExperimentsTest(GilhostTestCase):
         # A kernel that keeps the GIL keeps the Python thread next to it out for its whole
         # length; one that releases it lets that thread run Python meanwhile.
         self.assertSerialUnderTheGil(held, "op2_hold")
-        py = held.threads_of("py")[0]
-        kernel = sections(held, "op2_hold", held=True)[held.threads_of("op2_hold")[0]]
-        self.assertEqual(total(intersect(kernel, held.holds(py))), 0)
-        py = released.threads_of("py")[0]
-        kernel = sections(released, "op2")[released.threads_of("op2")[0]]
-        self.assertGreater(total(intersect(kernel, released.holds(py))), 0)
+        self.assertKeptOut(held, "op2_hold", "py")
+        self.assertRanMeanwhile(released, "op2", "py")
 
     def test_vector_norm(self):
         data, recs = self.run_experiment("vector_norm", "--duration", "300ms")
@@ -359,17 +369,14 @@ class ExperimentsTest(GilhostTestCase):
         # hold_gil(20 ms): every section is one hold, and an io thread that asked for the GIL
         # during one got it only after the section ended.
         self.assertSerialUnderTheGil(bad, "bad")
-        spans = sections(bad, "bad", held=True)[bad.threads_of("bad")[0]]
+        spans = self.assertKeptOut(bad, "bad", "py")
+        self.assertKeptOut(bad, "bad", "io")
         for begin, end in bad.waits(bad.thread("io-0")):
             for s in spans:
                 if s[0] <= begin < s[1]:
                     self.assertGreaterEqual(end, s[1])
-        for role in ("io", "py"):
-            t = bad.threads_of(role)[0]
-            self.assertEqual(total(intersect(spans, bad.holds(t))), 0, role)
         # spin(20 ms) releases it: the others ran Python during those sections.
-        spans = sections(good, "good")[good.threads_of("good")[0]]
-        self.assertGreater(total(intersect(spans, good.holds(good.threads_of("py")[0]))), 0)
+        self.assertRanMeanwhile(good, "good", "py")
 
     def test_switch_interval(self):
         data, recs = self.run_experiment("switch_interval", "--duration", "300ms")
