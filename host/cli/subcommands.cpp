@@ -86,10 +86,14 @@ void validate_common(const CommonFlags& f, RunOptions& o) {
   if (f.buffer) o.trace_buffer = parse_count(*f.buffer, "--trace-buffer", 1u << 28);
 }
 
-void check_role_name(const std::string& role, const char* option) {
-  if (!role.empty() && !plan::is_identifier(role)) {
-    throw UsageError(
-        fmt::format("{}: '{}' is not a role name (a Python function name)", option, role));
+// A given role is a name: `--latency-role ''` is refused, not taken for "not given".
+void check_role_name(const std::optional<std::string>& given, std::string& role,
+                     const char* option) {
+  if (!given) return;
+  role = *given;
+  if (!plan::is_identifier(role)) {
+    throw UsageError(fmt::format("{}: '{}' is not a role name (a Python function name)", option,
+                                 cli::shown(role)));
   }
 }
 
@@ -127,12 +131,14 @@ CLI::App* add_sweep(CLI::App& app, SweepFlags& f, SweepOptions& o) {
           "The intervals to try: LO..HI[:N] (N log-spaced, default 7) or A,B,C (required)")
       ->type_name("LIST");
   sweep
-      ->add_option("--latency-role", o.latency_role,
-                   "The role whose latency p99 the recommendation minimises")
+      ->add_option_function<std::string>(
+          "--latency-role", [&f](const std::string& t) { f.latency_role = t; },
+          "The role whose latency p99 the recommendation minimises")
       ->type_name("NAME");
   sweep
-      ->add_option("--throughput-role", o.throughput_role,
-                   "The role that must keep 95 % of its best calls/s")
+      ->add_option_function<std::string>(
+          "--throughput-role", [&f](const std::string& t) { f.throughput_role = t; },
+          "The role that must keep 95 % of its best calls/s")
       ->type_name("NAME");
   sweep->add_option("--json", o.json_path, "Write the sweep as JSON (docs/sweep.md)")
       ->type_name("FILE");
@@ -157,8 +163,8 @@ void validate_sweep(const SweepFlags& f, SweepOptions& o) {
     throw UsageError("sweep: --switch-interval is required (e.g. 100us..50ms, 1ms,5ms,10ms)");
   }
   o.intervals = parse_interval_list(*f.switch_interval, "--switch-interval");
-  check_role_name(o.latency_role, "--latency-role");
-  check_role_name(o.throughput_role, "--throughput-role");
+  check_role_name(f.latency_role, o.latency_role, "--latency-role");
+  check_role_name(f.throughput_role, o.throughput_role, "--throughput-role");
   if (o.latency_role.empty() != o.throughput_role.empty()) {
     throw UsageError(fmt::format("{} needs {} too: the recommendation weighs one against the other",
                                  o.latency_role.empty() ? "--throughput-role" : "--latency-role",

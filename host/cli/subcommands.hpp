@@ -28,7 +28,7 @@ struct RunFlags {
 
 struct SweepFlags {
   CommonFlags common;
-  std::optional<std::string> switch_interval;
+  std::optional<std::string> switch_interval, latency_role, throughput_role;
 };
 
 CLI::App* add_run(CLI::App& app, RunFlags& f, RunOptions& o);

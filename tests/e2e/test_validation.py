@@ -151,6 +151,23 @@ class CommandLineTest(ValidationCase):
             run("sweep", "--switch-interval", "1ms,2ms", "--workers", "cpu=1", "--latency-role",
                 "io", "--throughput-role", "cpu", plain), "--latency-role: no role 'io'")
 
+    def test_empty_values_are_values_not_absent_ones(self):
+        plain = self.write(FUNCS)
+        for args, fragment in ((["--workers", ""], "is not NAME=N"),
+                               (["--isolation", ""], "is not shared or subinterpreters"),
+                               (["--trace-buffer", ""], "is not a positive whole number"),
+                               (["--trace-limit", ""], "is not a whole number"),
+                               (["--switch-interval", ""], "'' is not a duration")):
+            with self.subTest(args=args):
+                self.assertRefusedBeforeTopLevel(run("run", "--workers", "cpu=1", *args, plain),
+                                                 fragment)
+        for args, fragment in ((["--switch-interval", ""], "'' is not a duration"),
+                               (["--switch-interval", "1ms", "--latency-role", "",
+                                 "--throughput-role", "cpu"], "'' is not a role name")):
+            with self.subTest(args=args):
+                self.assertRefusedBeforeTopLevel(run("sweep", "--workers", "cpu=1", *args, plain),
+                                                 fragment)
+
     def test_sub_workers_of_code_are_refused_before_it_runs(self):
         proc = run("run", "--workers", "cpu=1:sub", "-c", f"open({self.marker!r}, 'w').close()")
         self.assertRefusedBeforeTopLevel(proc, "need a SCRIPT target")
