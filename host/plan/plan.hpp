@@ -35,6 +35,9 @@ struct Plan {
   // ends as timed_out (docs/reliability.md).
   std::chrono::nanoseconds timeout = kDefaultTimeout;
   std::optional<std::chrono::nanoseconds> switch_interval;  // unset: CPython's (or the script's)
+  // The interval the script's top level runs under: the command line's only, since the
+  // script's GILHOST takes effect once the top level has defined it.
+  std::optional<std::chrono::nanoseconds> top_level_switch_interval;
   unsigned runs = 1;
   unsigned warmup = 0;
   // The reports to write, in the order given. Rules on paths belong in check_outputs.

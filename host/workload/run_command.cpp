@@ -89,8 +89,7 @@ int run_command(const cli::RunOptions& o) {
   Session s(script_argv(o), !o.no_trace, o.trace_buffer);
   plan::ScriptSettings known;
   plan::Plan plan = plan_before_top_level(o, known);
-  // The command line's interval covers the top level too; the script's applies after it.
-  if (o.given.switch_interval) s.set_switch_interval(*o.given.switch_interval);
+  if (plan.top_level_switch_interval) s.set_switch_interval(*plan.top_level_switch_interval);
 
   report::Report r;
   ScriptStart start{.switch_number = s.switch_number()};

@@ -51,9 +51,10 @@ void check_plan(const cli::SweepOptions& so, const plan::Plan& plan) {
   check_role(so.throughput_role, "--throughput-role", plan);
 }
 
-bool plan_is_known(const cli::SweepOptions& so, const plan::ScriptSettings& known) {
-  using State = plan::ScriptSettings::State;
-  return known.state != State::kUnknown || !so.run.given.worker_sets.empty();
+// Whether the workers are settled before the top level: given on the command line (which wins),
+// or the source shows the script's GILHOST (or that it has none).
+bool plan_is_known(const plan::Plan& plan, const plan::ScriptSettings& known) {
+  return known.state != plan::ScriptSettings::State::kUnknown || !plan.worker_sets.empty();
 }
 
 // The recommendation compares with CPython's default interval, so it is measured too.
@@ -149,7 +150,7 @@ int sweep_command(const cli::SweepOptions& options) {
   Session s(script_argv(so.run), !so.run.no_trace, so.run.trace_buffer);
   plan::ScriptSettings known;
   plan::Plan plan = plan_before_top_level(so.run, known);
-  if (plan_is_known(so, known)) check_plan(so, plan);
+  if (plan_is_known(plan, known)) check_plan(so, plan);
   if (std::optional<int> status = run_top_level(s, so.run, plan)) {
     return top_level_ended(s, *status);
   }
