@@ -2,7 +2,6 @@
 #include "plan/plan.hpp"
 
 #include "cli/units.hpp"
-#include "report/atomic_file.hpp"
 
 namespace gilhost::plan {
 namespace {
@@ -55,25 +54,17 @@ Plan resolve(const cli::RunOptions& o, const Settings& script) {
 }
 
 std::vector<Output> run_outputs(const cli::RunOptions& o) {
-  std::vector<Output> out;
-  const std::pair<const char*, const std::string*> all[] = {{"--json", &o.json_path},
-                                                            {"--events", &o.events_path},
-                                                            {"--trace", &o.trace_path},
-                                                            {"--html", &o.html_path}};
-  for (const auto& [option, path] : all) {
-    if (!path->empty()) out.push_back({option, *path});
-  }
-  return out;
+  return {{"--json", o.json_path},
+          {"--events", o.events_path},
+          {"--trace", o.trace_path},
+          {"--html", o.html_path}};
 }
 
 void check_outputs(const std::vector<Output>& outputs) {
-  for (const Output& o : outputs) {
-    if (o.path.empty()) continue;  // not asked for
-    try {
-      report::check_writable(o.path);
-    } catch (const std::exception& e) {
-      throw cli::UsageError(e.what());
-    }
+  try {
+    report::check_outputs(outputs);
+  } catch (const std::runtime_error& e) {
+    throw cli::UsageError(e.what());
   }
 }
 

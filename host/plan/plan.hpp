@@ -9,17 +9,15 @@
 
 #include "cli/options.hpp"
 #include "plan/settings.hpp"
+#include "report/output_paths.hpp"
 
 namespace gilhost::plan {
 
 inline constexpr std::chrono::seconds kDefaultDuration{2};
 inline constexpr std::chrono::seconds kDefaultTimeout{60};
 
-// A report the user asked for: the option that named it and the path as given.
-struct Output {
-  std::string option;  // "--json", "--csv", ...
-  std::string path;
-};
+// A report the user asked for: the option that named it ("--json") and the path as given.
+using Output = report::NamedOutput;
 
 struct Plan {
   cli::Target target = cli::Target::kScript;
@@ -40,7 +38,8 @@ struct Plan {
   std::optional<std::chrono::nanoseconds> top_level_switch_interval;
   unsigned runs = 1;
   unsigned warmup = 0;
-  // The reports to write, in the order given. Rules on paths belong in check_outputs.
+  // The reports, in the order of the options (an empty path: not asked for). The rules on paths
+  // are check_outputs's.
   std::vector<Output> outputs;
 };
 
@@ -63,8 +62,9 @@ Plan resolve(const cli::RunOptions& o, const Settings& script);
 // The reports of `gilhost run`.
 std::vector<Output> run_outputs(const cli::RunOptions& o);
 
-// Checked before the interpreter starts, so that a typo never costs a measurement: each path
-// must be writable. Throws cli::UsageError("cannot write <path>: <reason>").
+// Checked before the interpreter starts, so that a typo never costs a measurement: the rules of
+// report::check_outputs (writable, no file named twice, at most one on standard output; options
+// not given are skipped). Throws cli::UsageError with its one line.
 void check_outputs(const std::vector<Output>& outputs);
 
 }  // namespace gilhost::plan

@@ -78,8 +78,9 @@ std::string status_line(const Report& r) {
   return fmt::format("{}{}; exit status {}", why, first_error(r), r.exit_status);
 }
 
-HtmlJson header_json(const Report& r) {
-  const Context& c = r.context;
+}  // namespace
+
+HtmlJson html_header(const Context& c, const std::string& status, const std::string& status_line) {
   return {
       {"script", c.script},
       {"gilhost_version", c.gilhost_version},
@@ -87,9 +88,14 @@ HtmlJson header_json(const Report& r) {
       {"cpu", fmt::format("{} × {}", c.cpu_model, c.cpu_count)},
       {"switch_interval", c.switch_interval_ns ? cli::format_ns(double(c.switch_interval_ns)) : ""},
       {"date", c.date},
-      {"status", r.status},
-      {"status_line", status_line(r)}};
+      {"status", status},
+      {"status_line", status_line},
+      // Report-level warnings as sentences, shown at the top of the page (degraded.js): the
+      // place for facts that make the figures unreliable and belong to no single recording.
+      {"warnings", HtmlJson::array()}};
 }
+
+namespace {
 
 HtmlJson context_json(const Report& r) {
   const Context& c = r.context;
@@ -198,10 +204,24 @@ HtmlJson html_recording(const std::string& label, const analysis::GilMetrics* gi
   return out;
 }
 
+// Role names in --workers order of first appearance: the page sorts threads by them.
+HtmlJson roles_json(const Report& r) {
+  HtmlJson out = HtmlJson::array();
+  for (const ConfigResult& c : r.configs) {
+    for (const cli::RoleSpec& spec : c.workers)
+      if (std::find(out.begin(), out.end(), spec.name) == out.end()) out.push_back(spec.name);
+  }
+  return out;
+}
+
 HtmlJson html_data(const Report& r) {
-  return {{"header", header_json(r)},         {"traced", r.context.traced},
-          {"summaries", html_summaries(r)},   {"comparison", comparison_json(r)},
-          {"recordings", recordings_json(r)}, {"context", context_json(r)}};
+  return {{"header", html_header(r.context, r.status, status_line(r))},
+          {"traced", r.context.traced},
+          {"roles", roles_json(r)},
+          {"summaries", html_summaries(r)},
+          {"comparison", comparison_json(r)},
+          {"recordings", recordings_json(r)},
+          {"context", context_json(r)}};
 }
 
 }  // namespace gilhost::report::detail

@@ -29,6 +29,13 @@ HtmlJson html_timeline(const trace::Recording& recording, const RecordingSpans& 
 HtmlJson html_histograms(const trace::Recording& recording, const RecordingSpans& spans,
                          const analysis::GilMetrics& gil);
 
+// The header every page shows (header.js): versions, CPU, date, the status with its PARTIAL
+// RESULTS line (empty when complete) and `warnings`, sentences shown at the top of the page.
+HtmlJson html_header(const Context& c, const std::string& status, const std::string& status_line);
+
+// The blob as the text of a <script type="application/json"> element (html_report.cpp).
+std::string script_safe_json(const HtmlJson& data);
+
 // The whole blob.
 HtmlJson html_data(const Report& r);
 

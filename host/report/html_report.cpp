@@ -3,25 +3,22 @@
 
 #include <fmt/format.h>
 
-#include "report/html_assets.hpp"
 #include "report/html_data.hpp"
 #include "report/markup.hpp"
+#include "report_assets.hpp"
 
 namespace gilhost::report {
 namespace {
 
-// JSON inside <script> ends at the first "</script"; "<" only occurs inside JSON strings, where
-// \u003c means the same character, so escaping every one also defuses "<!--".
-std::string script_safe_json(const detail::HtmlJson& data) {
-  std::string json = data.dump(-1, ' ', false, detail::HtmlJson::error_handler_t::replace);
+// The page's script: host/report/html/assets/*.js in dependency order (pure modules first).
+std::string page_script() {
   std::string out;
-  out.reserve(json.size());
-  for (char c : json) {
-    if (c == '<') {
-      out += "\\u003c";
-    } else {
-      out += c;
-    }
+  for (std::string_view part :
+       {assets::format_js(), assets::layout_js(), assets::model_js(), assets::explain_js(),
+        assets::story_js(), assets::degraded_js(), assets::header_js(), assets::page_js(),
+        assets::timeline_js(), assets::timeline_input_js()}) {
+    out += part;
+    out += '\n';
   }
   return out;
 }
@@ -38,12 +35,19 @@ constexpr std::string_view kBody = R"HTML(
     <label id="recording-picker">Recording <select id="recording-select"></select></label>
     <span class="legend"><span><i class="held"></i>holds GIL</span><span><i class="wait"></i>waits
       for GIL</span><span><i class="native"></i>native, GIL released</span><span><i
-      class="forced"></i>forced release</span><span><i class="mark"></i>mark</span></span>
+      class="handoff"></i>hand-off wait</span><span><i class="drop"></i>drop request</span><span><i
+      class="forced"></i>forced release</span><span><i class="arrow"></i>request → release it
+      forced</span><span><i class="mark"></i>mark</span></span>
     <button id="timeline-reset" type="button">Reset zoom</button>
     <span class="range" id="timeline-range"></span>
   </div>
-  <div class="tl-wrap"><canvas id="timeline-canvas"></canvas><div id="timeline-tip" class="tip"
-    hidden></div></div>
+  <div class="nav" id="timeline-nav" aria-label="Jump to"></div>
+  <div class="tl-wrap"><canvas id="timeline-canvas" role="img"
+    aria-label="GIL timeline: one row per thread; the explanation below says it in words">
+    </canvas><div id="timeline-tip" class="tip" hidden></div></div>
+  <div class="explain" id="explain" hidden role="status"><b>Explain this moment</b>
+    <span id="explain-text"></span><button id="explain-close" type="button"
+    aria-label="Close the explanation">×</button></div>
   <p class="hint" id="timeline-hint">Wheel to zoom, drag to pan, double-click to reset. Times
     are from the start of the measured window.</p>
 </section>
@@ -62,6 +66,22 @@ constexpr std::string_view kBody = R"HTML(
 
 }  // namespace
 
+// JSON inside <script> ends at the first "</script"; "<" only occurs inside JSON strings, where
+// \u003c means the same character, so escaping every one also defuses "<!--".
+std::string detail::script_safe_json(const detail::HtmlJson& data) {
+  std::string json = data.dump(-1, ' ', false, detail::HtmlJson::error_handler_t::replace);
+  std::string out;
+  out.reserve(json.size());
+  for (char c : json) {
+    if (c == '<') {
+      out += "\\u003c";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string render_html(const Report& r) {
   std::string title =
       "gilhost · " + xml_escape(r.context.script.empty() ? "report" : r.context.script);
@@ -70,9 +90,9 @@ std::string render_html(const Report& r) {
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<title>{}</title>\n<style>{}</style>\n</head>\n<body>{}"
       "<script type=\"application/json\" id=\"gilhost-data\">{}</script>\n"
-      "<script>{}{}{}GH.main();\n</script>\n</body>\n</html>\n",
-      title, detail::html_style(), kBody, script_safe_json(detail::html_data(r)),
-      detail::html_script(), detail::html_timeline_script(), detail::html_timeline_input_script());
+      "<script>{}GH.main();\n</script>\n</body>\n</html>\n",
+      title, assets::style_css(), kBody, detail::script_safe_json(detail::html_data(r)),
+      page_script());
 }
 
 }  // namespace gilhost::report

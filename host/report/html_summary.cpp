@@ -45,7 +45,22 @@ std::string gil_mean(const std::vector<RoleRunFigures>& runs, F field,
   return v.empty() ? "-" : format(mean(v));
 }
 
+// A percentile's mean over the runs whose distribution has a sample; "–" when none has, as the
+// text report shows it, rather than a 0 ns nobody measured.
+template <typename D>
+std::string percentile_mean(const std::vector<RoleRunFigures>& runs, D dist, bool p99) {
+  Values v;
+  for (const RoleRunFigures& r : runs) {
+    const analysis::Distribution* d = dist(r);
+    if (d && d->count) v.push_back(double(p99 ? d->p99_ns : d->p50_ns));
+  }
+  return v.empty() ? "–" : ns(mean(v));
+}
+
 HtmlJson role_row(const cli::RoleSpec& spec, const std::vector<RoleRunFigures>& runs, bool traced) {
+  auto latency = [](const RoleRunFigures& r) { return &r.latency; };
+  auto hold = [](const RoleRunFigures& r) { return r.gil ? &r.gil->hold : nullptr; };
+  auto wait = [](const RoleRunFigures& r) { return r.gil ? &r.gil->wait : nullptr; };
   Values rates = collect(runs, [](const RoleRunFigures& r) { return r.calls_per_second; });
   analysis::RunStats s = analysis::summarize(rates);
   std::string calls_per_s = rate(s.mean);
@@ -55,19 +70,16 @@ HtmlJson role_row(const cli::RoleSpec& spec, const std::vector<RoleRunFigures>& 
       std::to_string(spec.threads),
       fixed(mean(collect(runs, [](const RoleRunFigures& r) { return double(r.calls); })), 0),
       calls_per_s,
-      ns(mean(collect(runs, [](const RoleRunFigures& r) { return double(r.latency.p50_ns); }))),
-      ns(mean(collect(runs, [](const RoleRunFigures& r) { return double(r.latency.p99_ns); }))),
+      percentile_mean(runs, latency, false),
+      percentile_mean(runs, latency, true),
       pct(mean(collect(runs, [](const RoleRunFigures& r) { return r.cpu_percent; })))};
   if (!traced) return row;
   auto whole = [](double v) { return fixed(v, 0); };
   row.push_back(gil_mean(
       runs, [](const GilStats& g) { return 100 * g.held_fraction; }, pct));
-  row.push_back(gil_mean(
-      runs, [](const GilStats& g) { return g.hold.p50_ns; }, ns));
-  row.push_back(gil_mean(
-      runs, [](const GilStats& g) { return g.wait.p50_ns; }, ns));
-  row.push_back(gil_mean(
-      runs, [](const GilStats& g) { return g.wait.p99_ns; }, ns));
+  bool any_gil = std::any_of(runs.begin(), runs.end(), [](auto& x) { return x.gil != nullptr; });
+  for (auto [dist, p99] : {std::pair{+hold, false}, {+wait, false}, {+wait, true}})
+    row.push_back(any_gil ? percentile_mean(runs, dist, p99) : "-");
   row.push_back(gil_mean(
       runs, [](const GilStats& g) { return g.forced_releases; }, +whole));
   return row;
@@ -85,18 +97,27 @@ HtmlJson role_columns(bool traced) {
 // The summary lines of the text report as (label, value) pairs; means over the runs.
 HtmlJson gil_figures(const std::vector<const GilSummary*>& s) {
   auto m = [&](auto field) { return mean(collect(s, field)); };
+  auto p50 = [&](auto dist) {  // over the runs with a sample, else "–" (as the text report)
+    Values v;
+    for (const GilSummary* g : s)
+      if (dist(*g).count) v.push_back(double(dist(*g).p50_ns));
+    return v.empty() ? std::string("–") : ns(mean(v));
+  };
+  using analysis::Distribution;
   std::uint64_t max_waiters = 0;
   for (const GilSummary* g : s) max_waiters = std::max(max_waiters, g->max_waiters);
   return HtmlJson::array(
       {{"GIL utilisation", pct(100 * m([](auto g) { return g->utilisation; })) + " %"},
        {"drop requests", fixed(m([](auto g) { return g->drop_requests; }), 0)},
        {"forced switches", fixed(m([](auto g) { return g->forced_switches; }), 0)},
-       {"switch interval p50", ns(m([](auto g) { return g->achieved_interval.p50_ns; })) +
-                                   " (configured " +
-                                   ns(m([](auto g) { return g->configured_interval_ns; })) + ")"},
-       {"hand-off p50", ns(m([](auto g) { return g->handoff_voluntary.p50_ns; })) +
-                            " voluntary / " +
-                            ns(m([](auto g) { return g->handoff_forced.p50_ns; })) + " forced"},
+       {"switch interval p50",
+        p50([](const GilSummary& g) -> const Distribution& { return g.achieved_interval; }) +
+            " (configured " + ns(m([](auto g) { return g->configured_interval_ns; })) + ")"},
+       {"hand-off p50",
+        p50([](const GilSummary& g) -> const Distribution& { return g.handoff_voluntary; }) +
+            " voluntary / " +
+            p50([](const GilSummary& g) -> const Distribution& { return g.handoff_forced; }) +
+            " forced"},
        {"waiters", fmt::format("mean {:.2f}, max {}", m([](auto g) { return g->mean_waiters; }),
                                max_waiters)}});
 }
@@ -174,8 +195,10 @@ HtmlJson script_summary(const Report& r) {
   if (!r.script_gil) return out;
   for (const analysis::ThreadMetrics& t : r.script_gil->threads) {
     out["rows"].push_back({thread_display_name(t.info), std::to_string(t.gil.hold.count),
-                           pct(100 * t.gil.held_fraction), ns(double(t.gil.wait.p50_ns)),
-                           ns(double(t.gil.wait.p99_ns)), std::to_string(t.gil.forced_releases)});
+                           pct(100 * t.gil.held_fraction),
+                           t.gil.wait.count ? ns(double(t.gil.wait.p50_ns)) : "–",
+                           t.gil.wait.count ? ns(double(t.gil.wait.p99_ns)) : "–",
+                           std::to_string(t.gil.forced_releases)});
   }
   for (HtmlJson& f : gil_figures({&r.script_gil->summary})) out["figures"].push_back(std::move(f));
   return out;

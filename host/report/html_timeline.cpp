@@ -88,16 +88,20 @@ Bins bins_for(const RecordingSpans& spans) {
   return b;
 }
 
-HtmlJson thread_timeline(const trace::ThreadInfo& info, const ThreadSpans& t,
+HtmlJson thread_timeline(const trace::ThreadEvents& thread, const ThreadSpans& t,
                          const RecordingSpans& spans, std::uint64_t end, const Bins* bins) {
+  const trace::ThreadInfo& info = thread.info;
   std::uint64_t origin = spans.window_begin;
   std::vector<Interval> natives = before(t.natives, end);
   HtmlJson kernels = HtmlJson::array(), forced = HtmlJson::array(), marks = HtmlJson::array();
+  HtmlJson drops = HtmlJson::array();
   for (const Interval& n : natives) kernels.push_back(n.aux);
   for (const Interval& h : t.holds)
     if (h.forced && h.release_seen && h.begin < end) forced.push_back(h.end - origin);
   for (const Instant& m : t.marks)
     if (m.ts < end) marks.push_back({m.ts - origin, m.aux});
+  for (const Instant& d : t.drops)
+    if (d.ts < end) drops.push_back(d.ts - origin);
   HtmlJson out = {{"name", thread_display_name(info)},
                   {"role", info.role},
                   {"holds", pairs(before(t.holds, end), origin)},
@@ -105,12 +109,28 @@ HtmlJson thread_timeline(const trace::ThreadInfo& info, const ThreadSpans& t,
                   {"natives", pairs(natives, origin)},
                   {"native_kernels", std::move(kernels)},
                   {"forced", std::move(forced)},
+                  {"drops", std::move(drops)},
+                  {"handoffs", pairs(before(t.handoffs, end), origin)},
                   {"marks", std::move(marks)},
+                  {"lost", thread.lost},  // events this thread's full buffer dropped
                   {"coverage", nullptr}};
   if (bins) {
     out["coverage"] = {{"holds", coverage(t.holds, *bins)},
                        {"waits", coverage(t.waits, *bins)},
                        {"natives", coverage(t.natives, *bins)}};
+  }
+  return out;
+}
+
+// [waiter, request, holder, release] per drop request that forced another thread's release,
+// thread indices as in "threads" and times from the window begin: the page's arrows.
+HtmlJson forcings_json(const RecordingSpans& spans, std::uint64_t end) {
+  HtmlJson out = HtmlJson::array();
+  for (const Forcing& f : spans.forcings) {
+    const Interval& hold = spans.threads[f.holder].holds[f.hold];
+    if (f.request_ts >= end || hold.begin >= end) continue;
+    out.push_back(
+        {f.waiter, f.request_ts - spans.window_begin, f.holder, hold.end - spans.window_begin});
   }
   return out;
 }
@@ -124,8 +144,8 @@ HtmlJson html_timeline(const trace::Recording& recording, const RecordingSpans& 
   Bins bins = bins_for(spans);
   HtmlJson threads = HtmlJson::array();
   for (std::size_t t = 0; t < spans.threads.size(); ++t) {
-    threads.push_back(thread_timeline(recording.threads[t].info, spans.threads[t], spans, end,
-                                      cut ? &bins : nullptr));
+    threads.push_back(
+        thread_timeline(recording.threads[t], spans.threads[t], spans, end, cut ? &bins : nullptr));
   }
   std::uint64_t window = spans.window_end - spans.window_begin;
   return {{"window_ns", window},
@@ -134,7 +154,8 @@ HtmlJson html_timeline(const trace::Recording& recording, const RecordingSpans& 
           {"levels", kLevels},
           {"labels", recording.labels},
           {"kernels", recording.kernels},
-          {"threads", std::move(threads)}};
+          {"threads", std::move(threads)},
+          {"forcings", forcings_json(spans, end)}};
 }
 
 }  // namespace gilhost::report::detail

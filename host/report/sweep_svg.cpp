@@ -41,6 +41,7 @@ std::pair<Scale, Scale> scales(const LineChart& c) {
     for (auto [x, y] : s.points) {
       x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
     }
+    for (auto [lo, hi] : s.ranges) y0 = std::min(y0, lo), y1 = std::max(y1, hi);
   }
   if (x1 <= 0) x0 = 1, x1 = 10;
   double pad = std::max(std::log10(x1 / x0) * 0.05, 0.1);
@@ -100,15 +101,30 @@ std::string axes(const LineChart& c, const Scale& x, const Scale& y) {
                    (kLeft + kWidth - kRight) / 2, kHeight - 6);
 }
 
+// A vertical bar from y(lo) to y(hi) with 8 px caps.
+std::string error_bar(double px, double lo, double hi, const std::string& colour) {
+  return fmt::format(
+      "<path class=\"errbar\" d=\"M{0:.1f} {1:.1f}V{2:.1f}M{3:.1f} {1:.1f}H{4:.1f}M{3:.1f} "
+      "{2:.1f}H{4:.1f}\" stroke=\"{5}\"/>\n",
+      px, lo, hi, px - 4, px + 4, colour);
+}
+
 std::string series_svg(const LineChart& c, const ChartSeries& s, const Scale& x, const Scale& y) {
   std::string pts, dots, colour = chart_colour(s.colour);
-  for (auto [vx, vy] : s.points) {
+  for (std::size_t i = 0; i < s.points.size(); ++i) {
+    auto [vx, vy] = s.points[i];
+    std::string range;
+    if (i < s.ranges.size()) {
+      auto [lo, hi] = s.ranges[i];
+      dots += error_bar(x(vx), y(lo), y(hi), colour);
+      range = fmt::format(" (min … max over runs: {} … {})", c.y_format(lo), c.y_format(hi));
+    }
     pts += fmt::format("{:.1f},{:.1f} ", x(vx), y(vy));
     dots += fmt::format(
-        "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"{}\"><title>{} at {}: {}</title>"
+        "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"{}\"><title>{} at {}: {}{}</title>"
         "</circle>\n",
         x(vx), y(vy), colour, xml_escape(s.name), xml_escape(c.x_format(vx)),
-        xml_escape(c.y_format(vy)));
+        xml_escape(c.y_format(vy)), xml_escape(range));
   }
   return fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"{}/>\n",
                      pts, colour, s.dashed ? " stroke-dasharray=\"6 4\"" : "") +

@@ -1,4 +1,4 @@
-// Inline SVG line charts for the sweep page: log-scale x axis, no scripts, no network.
+// Inline SVG line charts for the sweep page: log-scale x axis, error bars, no scripts, no network.
 #pragma once
 
 #include <functional>
@@ -12,6 +12,8 @@ namespace gilhost::report {
 struct ChartSeries {
   std::string name;
   std::vector<std::pair<double, double>> points;  // (x, y), x > 0
+  // Error bars: (low, high) of each point, in its order, e.g. min … max over runs; none if empty.
+  std::vector<std::pair<double, double>> ranges;
   bool dashed = false;
   int colour = 0;  // index into the palette
 };
