@@ -69,16 +69,27 @@ class TracerGroundTruthTest(GilhostTestCase):
         self.assertEqual(gil["summary"]["configured_interval_ns"], interval)
         rec = recs[0]
         self.assertEqual(rec.interval_us, interval // 1000)
-        # Pure Python gives the GIL up only when a waiter asks, after one interval of waiting;
-        # with the holder reacting within another interval (it runs Python between eval-breaker
-        # checks), there is at least one forced release per two intervals of contended time.
+        # Pure Python gives the GIL up only when a waiter asks, and a waiter asks only after
+        # waiting a whole interval (take_gil's timed wait, Python/ceval_gil.c): every forced
+        # release ended a hold with at least one interval of waiting in it, and those waits
+        # follow one another, so forced releases <= contended time / interval (+1 for a wait
+        # begun before the window). How soon the holder answers needs a CPU, so no lower bound
+        # on the rate holds on a busy machine; what holds is that every request is answered.
         contended = rec.contended_ns()
         forced = gil["summary"]["forced_switches"]
         self.assertGreater(contended, 2 * interval)
-        self.assertGreaterEqual(forced, int(contended // (2 * interval)),
-                                f"{forced} forced releases in {contended / 1e6:.0f} ms contended")
-        # Each forced release ended a hold that a waiter had waited on for a whole interval.
+        self.assertGreaterEqual(forced, 1)
+        self.assertLessEqual(forced, contended // interval + 1,
+                             f"{forced} forced releases in {contended / 1e6:.0f} ms contended")
         self.assertLessEqual(forced, gil["summary"]["drop_requests"])
+        holds = {t: rec.holds(t) for t in rec.workers}
+        last_release = max(e for spans in holds.values() for _, e in spans)
+        for ts, waiter, kind, g, _ in rec.events:
+            if kind != "drop_request" or g != 0 or ts > last_release:
+                continue
+            holder = [t for t, spans in holds.items() if t != waiter
+                      and any(b <= ts <= e for b, e in spans)]
+            self.assertEqual(len(holder), 1, f"drop request at {ts}: no hold to end")
 
     def test_voluntary_releases_equal_spins(self):
         proc, data = run_json("--workers", "spinner=1,cpu=1", "--calls", "40", GT)
