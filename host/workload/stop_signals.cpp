@@ -169,6 +169,39 @@ void set_python_handler(PyObject* signal_module, int sig, PyObject* handler) {
   python::Ref r(PyObject_CallMethod(signal_module, "signal", "iO", sig, handler));
 }
 
+// CPython's own C-level action for a signal whose Python handler is gilhost_stop.
+struct sigaction g_python_action[kMaxSignal] = {};
+
+// The C-level handler laid over CPython's while gilhost_stop is the Python handler. In a fork
+// child the signal must kill at once, as SIG_DFL does under python3.12: a flag CPython's handler
+// trips before PyOS_AfterFork_Child runs is cleared there by _PySignal_AfterFork (bpo-9535), so
+// multiprocessing's Process.terminate() right after start() would otherwise be lost and the
+// child sleep on. Only async-signal-safe calls (getpid, sigaction, raise).
+void on_script_stop_signal(int sig) {
+  if (getpid() != g_host_pid) {
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(sig, &dfl, nullptr);
+    raise(sig);
+    return;
+  }
+  g_python_action[sig].sa_handler(sig);
+}
+
+// Lays on_script_stop_signal over the C-level action CPython just installed, with its flags
+// (no SA_RESTART: a blocking call still returns EINTR and runs the Python handler, PEP 475).
+void overlay_script_stop_signal(int sig) {
+  struct sigaction cur {};
+  sigaction(sig, nullptr, &cur);
+  if ((cur.sa_flags & SA_SIGINFO) != 0 || cur.sa_handler == SIG_DFL || cur.sa_handler == SIG_IGN) {
+    return;
+  }
+  g_python_action[sig] = cur;
+  cur.sa_handler = on_script_stop_signal;
+  sigaction(sig, &cur, nullptr);
+}
+
 // SIG_DFL again where gilhost's Python handler is. Precondition: the main thread, GIL held.
 void remove_python_stop_handlers() {
   python::Ref signal_module(PyImport_ImportModule("signal"));
@@ -221,6 +254,7 @@ ScriptPhase::ScriptPhase() {
   for (int sig : {SIGTERM, SIGHUP}) {
     if (dfl && !g_ignored_at_start[sig] && python_handler_is(signal_module.get(), sig, dfl.get())) {
       set_python_handler(signal_module.get(), sig, stop_function());
+      overlay_script_stop_signal(sig);
     }
   }
   PyErr_Clear();

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "report/html_data.hpp"
-#include "report/html_report.hpp"
+#include "report/html/html_data.hpp"
+#include "report/html/html_report.hpp"
 #include "synthetic_trace.hpp"
 
 namespace {

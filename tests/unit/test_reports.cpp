@@ -13,10 +13,10 @@
 #include <vector>
 
 #include "report/atomic_file.hpp"
-#include "report/events_file.hpp"
-#include "report/json_report.hpp"
+#include "report/events/events_file.hpp"
+#include "report/json/json_report.hpp"
 #include "report/report_data.hpp"
-#include "report/text_report.hpp"
+#include "report/text/text_report.hpp"
 
 namespace {
 

@@ -8,11 +8,11 @@
 #include "cli/intervals.hpp"
 #include "cli/options.hpp"
 #include "cli/units.hpp"
-#include "report/json_report.hpp"
-#include "report/sweep_html.hpp"
-#include "report/sweep_recommend.hpp"
-#include "report/sweep_report.hpp"
-#include "report/sweep_svg.hpp"
+#include "report/json/json_report.hpp"
+#include "report/sweep/sweep_html.hpp"
+#include "report/sweep/sweep_recommend.hpp"
+#include "report/sweep/sweep_report.hpp"
+#include "report/sweep/sweep_svg.hpp"
 #include "workload/progress.hpp"
 
 namespace {

@@ -1,7 +1,7 @@
 // render_sweep_json: the sweep's points and recommendations after run's context block.
-#include "report/json_report.hpp"
-#include "report/sweep_recommend.hpp"
-#include "report/sweep_report.hpp"
+#include "report/json/json_report.hpp"
+#include "report/sweep/sweep_recommend.hpp"
+#include "report/sweep/sweep_report.hpp"
 
 namespace gilhost::report {
 namespace {

@@ -1,9 +1,9 @@
 // render_html: the page skeleton around the data blob, the style sheet and the scripts.
-#include "report/html_report.hpp"
+#include "report/html/html_report.hpp"
 
 #include <fmt/format.h>
 
-#include "report/html_data.hpp"
+#include "report/html/html_data.hpp"
 #include "report/markup.hpp"
 #include "report_assets.hpp"
 

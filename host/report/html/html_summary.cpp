@@ -8,7 +8,7 @@
 
 #include "analysis/stats.hpp"
 #include "cli/units.hpp"
-#include "report/html_data.hpp"
+#include "report/html/html_data.hpp"
 #include "report/role_run.hpp"
 #include "report/trace_spans.hpp"
 

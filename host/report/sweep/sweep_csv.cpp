@@ -2,7 +2,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "report/sweep_report.hpp"
+#include "report/sweep/sweep_report.hpp"
 
 namespace gilhost::report {
 namespace {

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "report/sweep_data.hpp"
+#include "report/sweep/sweep_data.hpp"
 
 namespace gilhost::report {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "report/sweep_data.hpp"
+#include "report/sweep/sweep_data.hpp"
 
 namespace gilhost::report {
 

@@ -1,5 +1,5 @@
 // render_line_chart: axes, ticks, polylines with one <title> tooltip per point, markers.
-#include "report/sweep_svg.hpp"
+#include "report/sweep/sweep_svg.hpp"
 
 #include <fmt/format.h>
 

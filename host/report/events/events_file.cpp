@@ -1,5 +1,5 @@
 // render_events: a line-oriented dump of recordings that awk, Python or a spreadsheet can read.
-#include "report/events_file.hpp"
+#include "report/events/events_file.hpp"
 
 #include <fmt/format.h>
 

@@ -1,5 +1,5 @@
 // render_chrome_trace: collects the events of every recording, applies the limit, writes JSON.
-#include "report/chrome_trace.hpp"
+#include "report/trace/chrome_trace.hpp"
 
 #include <fmt/format.h>
 
@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "report/chrome_trace_events.hpp"
+#include "report/trace/chrome_trace_events.hpp"
 #include "report/trace_spans.hpp"
 
 namespace gilhost::report {

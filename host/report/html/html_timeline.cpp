@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string_view>
 
-#include "report/html_data.hpp"
+#include "report/html/html_data.hpp"
 
 namespace gilhost::report::detail {
 namespace {

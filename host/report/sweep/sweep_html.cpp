@@ -1,5 +1,5 @@
 // render_sweep_html: charts built from the same figures as the text report, on one static page.
-#include "report/sweep_html.hpp"
+#include "report/sweep/sweep_html.hpp"
 
 #include <fmt/format.h>
 
@@ -7,10 +7,10 @@
 #include <cstring>
 
 #include "cli/units.hpp"
-#include "report/html_data.hpp"
-#include "report/sweep_recommend.hpp"
-#include "report/sweep_report.hpp"
-#include "report/sweep_svg.hpp"
+#include "report/html/html_data.hpp"
+#include "report/sweep/sweep_recommend.hpp"
+#include "report/sweep/sweep_report.hpp"
+#include "report/sweep/sweep_svg.hpp"
 #include "report_assets.hpp"
 
 namespace gilhost::report {

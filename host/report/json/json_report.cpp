@@ -1,5 +1,5 @@
 // render_json: Report -> JSON text. Run-level figures in full, role figures summarized over runs.
-#include "report/json_report.hpp"
+#include "report/json/json_report.hpp"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>

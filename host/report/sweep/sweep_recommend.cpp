@@ -1,5 +1,5 @@
 // The recommendation rule (docs/sweep.md, "The recommendation").
-#include "report/sweep_recommend.hpp"
+#include "report/sweep/sweep_recommend.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

@@ -1,6 +1,6 @@
 // render_sweep_text: the sweep table, hyperfine-style (mean ± σ only with several runs), then the
 // recommendation with the figures behind it.
-#include "report/sweep_report.hpp"
+#include "report/sweep/sweep_report.hpp"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 #include <cmath>
 
 #include "cli/units.hpp"
-#include "report/sweep_recommend.hpp"
+#include "report/sweep/sweep_recommend.hpp"
 
 namespace gilhost::report {
 namespace {

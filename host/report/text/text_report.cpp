@@ -1,5 +1,5 @@
 // render_text: hyperfine-style figures (mean ± σ, min … max) in columns sized to their content.
-#include "report/text_report.hpp"
+#include "report/text/text_report.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "report/sweep_data.hpp"
+#include "report/sweep/sweep_data.hpp"
 
 namespace gilhost::report {
 

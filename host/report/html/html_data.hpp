@@ -15,7 +15,7 @@ using HtmlJson = nlohmann::ordered_json;
 HtmlJson html_summaries(const Report& r);
 
 // One entry per recording a reader can select: the timeline and histograms when the raw events
-// were kept, the blocked matrix and cross-checks from the metrics (html_recordings.cpp).
+// were kept, the blocked matrix and cross-checks from the metrics (html_data.cpp).
 // `span_budget` bounds the number of spans embedded for each timeline.
 // `gil_index` selects the GIL drawn; `drawn` are the metrics of exactly the threads of
 // `recording` (for the row labels and histograms), `gil` by default.

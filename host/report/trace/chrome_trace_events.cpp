@@ -1,5 +1,5 @@
 // add_recording: a recording's spans as Chrome trace events, one track per kind of nesting.
-#include "report/chrome_trace_events.hpp"
+#include "report/trace/chrome_trace_events.hpp"
 
 #include <algorithm>
 #include <tuple>

@@ -2,7 +2,7 @@
 #include <algorithm>
 
 #include "report/role_run.hpp"
-#include "report/sweep_data.hpp"
+#include "report/sweep/sweep_data.hpp"
 
 namespace gilhost::report {
 namespace {

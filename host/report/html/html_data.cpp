@@ -1,5 +1,5 @@
 // html_data: the JSON blob of the HTML report (header, summaries, recordings, context).
-#include "report/html_data.hpp"
+#include "report/html/html_data.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
