@@ -44,10 +44,11 @@ report::PythonCapabilities python_capabilities() {
   return c;
 }
 
-void check_isolation_supported(const cli::WorkerSet& set) {
+void check_isolation_supported(const std::vector<cli::WorkerSet>& sets) {
   if (GILHOST_HAS_PER_INTERPRETER_GIL) return;
-  for (const cli::RoleSpec& r : set) {
-    if (r.sub()) {
+  for (const cli::WorkerSet& set : sets) {
+    for (const cli::RoleSpec& r : set) {
+      if (!r.sub()) continue;
       throw cli::UsageError(fmt::format(
           "{}=N:sub needs a GIL per interpreter (PEP 684, CPython 3.12+); CPython {} has one GIL "
           "per process: use --python 3.12 or newer",

@@ -11,9 +11,9 @@ namespace gilhost::workload {
 // default: true unless free-threaded).
 report::PythonCapabilities python_capabilities();
 
-// Throws cli::UsageError when `set` asks for own-GIL sub-interpreters (:sub) and this CPython
+// Throws cli::UsageError when a set asks for own-GIL sub-interpreters (:sub) and this CPython
 // has no per-interpreter GIL (3.11: PEP 684 came with 3.12).
-void check_isolation_supported(const cli::WorkerSet& set);
+void check_isolation_supported(const std::vector<cli::WorkerSet>& sets);
 
 // Throws cli::UsageError on a free-threaded build whose GIL is disabled: there is no GIL to
 // trace, and figures of zero would pretend otherwise. Precondition: the GIL (if any) is held.
