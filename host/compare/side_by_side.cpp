@@ -146,7 +146,7 @@ int run_side_by_side(const cli::Invocation& inv,
   }
   c.contexts.assign(hosts.size(), nullptr);
   c.rounds.assign(hosts.size(), {});
-  c.rounds_planned = o.runs.value_or(3);
+  c.rounds_planned = o.given.runs.value_or(3);
   c.script = o.target == cli::Target::kScript   ? o.target_value
              : o.target == cli::Target::kModule ? "-m " + o.target_value
                                                 : "-c";
