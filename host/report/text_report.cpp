@@ -12,6 +12,7 @@
 
 #include "analysis/stats.hpp"
 #include "cli/units.hpp"
+#include "report/busy_machine.hpp"
 #include "report/role_run.hpp"
 
 namespace gilhost::report {
@@ -156,7 +157,7 @@ std::string outlier_lines(const ConfigResult& c) {
 }
 
 std::string check_line(const std::vector<const GilSummary*>& s) {
-  std::uint64_t changes = 0, delta = 0, overlaps = 0, lost = 0, malformed = 0;
+  std::uint64_t changes = 0, delta = 0, overlaps = 0, lost = 0, malformed = 0, unclassified = 0;
   std::vector<std::string> bad_runs;
   bool window_ok = true;
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -165,6 +166,7 @@ std::string check_line(const std::vector<const GilSummary*>& s) {
     overlaps += s[i]->overlapping_holds;
     lost += s[i]->lost_events;
     malformed += s[i]->malformed_events;
+    unclassified += s[i]->unclassified_releases;
     if (s[i]->holder_changes != s[i]->switch_number_delta)
       bad_runs.push_back(std::to_string(i + 1));
     window_ok = window_ok && s[i]->held_ns + s[i]->free_ns == s[i]->window_ns;
@@ -178,6 +180,7 @@ std::string check_line(const std::vector<const GilSummary*>& s) {
   out += fmt::format(" · held + free {} window {}", window_ok ? "=" : "≠", mark(window_ok));
   out += fmt::format(" · overlapping holds {} {}", overlaps, mark(overlaps == 0));
   if (malformed) out += fmt::format(" · malformed events {} ✗", malformed);
+  if (unclassified) out += fmt::format(" · releases not classified {} ✗", unclassified);
   out += fmt::format(" · events lost {} {}\n", lost, mark(lost == 0));
   if (lost) {
     out += fmt::format(
@@ -186,6 +189,25 @@ std::string check_line(const std::vector<const GilSummary*>& s) {
         kIndent, lost);
   }
   return out;
+}
+
+// The releases that were not forced, and the holders' run-queue delay inside their holds, the
+// worst run (metrics.md: voluntary_with_request, handshakes, held_off_cpu).
+std::string release_line(const std::vector<const GilSummary*>& s) {
+  double worst = -1, pending = 0, handshakes = 0;
+  for (const GilSummary* g : s) {
+    if (g->sched_sampled && g->held_ns) worst = std::max(worst, g->held_off_cpu_fraction());
+    pending += double(g->voluntary_with_request) / double(s.size());
+    handshakes += double(g->handshakes) / double(s.size());
+  }
+  std::string off = worst < 0 ? "unknown (not sampled)"
+                              : fmt::format("{} % of held time{}{}", pct(100 * worst),
+                                            s.size() > 1 ? " (worst run)" : "",
+                                            worst > analysis::kOffCpuWarnFraction ? " ✗" : "");
+  return fmt::format(
+      "{}{} voluntary releases with a request pending · {} handshakes · GIL held but holder "
+      "off-CPU: {}\n",
+      kIndent, whole(pending), whole(handshakes), off);
 }
 
 // `first` opens the first line (wall time, CPU); the GIL figures are means over `s`.
@@ -205,12 +227,12 @@ std::string gil_lines(const std::string& first, const std::vector<const GilSumma
   std::string out = fmt::format("{}{} · GIL utilisation {} %\n", kIndent, first,
                                 pct(100 * m([](auto& g) { return g.utilisation; })));
   out += fmt::format(
-      "{}{} drop requests · {} forced switches · switch interval p50 {} "
-      "(configured {})\n",
-      kIndent, whole(m([](auto& g) { return g.drop_requests; })),
+      "{}{} drop requests · {} forced switches · switch interval p50 {} (configured {})\n", kIndent,
+      whole(m([](auto& g) { return g.drop_requests; })),
       whole(m([](auto& g) { return g.forced_switches; })),
       p50([](auto& g) -> const Distribution& { return g.achieved_interval; }),
       ns(m([](auto& g) { return g.configured_interval_ns; })));
+  out += release_line(s);
   out +=
       fmt::format("{}hand-off p50 {} voluntary / {} forced · waiters mean {:.2f}, max {}\n",
                   kIndent, p50([](auto& g) -> const Distribution& { return g.handoff_voluntary; }),
@@ -359,8 +381,9 @@ std::string comparison(const Report& r) {
   std::string out = "Comparison by total calls/s:\n";
   for (std::size_t i = 1; i < r.configs.size(); ++i) {
     double ratio = base_rate > 0 ? mean(totals(r.configs[i])) / base_rate : 0.0;
-    out += fmt::format("{}{} is {}× {}\n", kIndent, cli::format_workers(r.configs[i].workers),
-                       base_rate > 0 ? fixed(ratio, 2) : "n/a", base);
+    out += fmt::format("{}{} is {}× {}{}\n", kIndent, cli::format_workers(r.configs[i].workers),
+                       base_rate > 0 ? fixed(ratio, 2) : "n/a", base,
+                       distortion_note(r.configs[i], r.configs.front()));
   }
   return out;
 }
@@ -373,6 +396,7 @@ std::string render_text(const Report& r) {
   if (r.script_gil || r.configs.empty()) blocks.push_back(script_block(r));
   if (r.configs.size() >= 2) blocks.push_back(comparison(r));
   std::string out = r.status == "complete" ? "" : partial_line(r);
+  if (std::string w = busy_machine_warning(r); !w.empty()) out += w + "\n\n";
   return out + fmt::format("{}", fmt::join(blocks, "\n"));
 }
 

@@ -42,4 +42,18 @@ int gilhost_read_gil_layout(void* interp_ptr, gilhost_gil_layout* out) {
   return 0;
 }
 
+/* 3.12: _Py_HandlePending calls drop_gil directly when gil_drop_request is set (Python/
+   ceval_gil.c). 3.13 goes through _PyThreadState_Detach -> detach_thread -> _PyEval_ReleaseLock
+   (gh-112175 moved the request into the thread's eval breaker); 3.11's handler is the static
+   eval_frame_handle_pending in Python/ceval.c, usually inlined into _PyEval_EvalFrameDefault. */
+static const char* const kHandler312[] = {"_Py_HandlePending", NULL};
+static const char* const kMachinery312[] = {"drop_gil", NULL};
+
+const gilhost_release_symbols* gilhost_release_symbols_of_version(void) {
+  static const gilhost_release_symbols k312 = {kHandler312, kMachinery312};
+  return &k312;
+}
+
+const void* gilhost_libpython_address(void) { return (const void*)&Py_IsInitialized; }
+
 unsigned long gilhost_layout_compiled_hexversion(void) { return PY_VERSION_HEX; }

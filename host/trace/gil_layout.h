@@ -32,6 +32,21 @@ typedef struct gilhost_gil_layout {
    interpreter has no GIL yet. Needs no GIL: it only computes addresses. */
 int gilhost_read_gil_layout(void* interp, gilhost_gil_layout* out);
 
+/* How a release is classified (release_site.cpp). A release is forced when drop_gil was called
+   by the eval breaker's pending-work handler in answer to a drop request. `handler`: names of
+   that handler in libpython's symbol table, first found wins (a static function the compiler
+   inlined is looked for under the function it was inlined into). `machinery`: functions that
+   may stand between the handler and drop_gil's pthread_cond_signal(&gil->cond). Both lists end
+   with NULL. The names depend on the CPython version; this is the one place that knows them. */
+typedef struct gilhost_release_symbols {
+  const char* const* handler;
+  const char* const* machinery;
+} gilhost_release_symbols;
+const gilhost_release_symbols* gilhost_release_symbols_of_version(void);
+
+/* An address inside the libpython actually loaded (dladdr finds its path and load address). */
+const void* gilhost_libpython_address(void);
+
 /* The running CPython's PY_VERSION_HEX and the one the layout was compiled against: they must
    agree, since the struct offsets are only valid for the headers they came from. */
 unsigned long gilhost_layout_compiled_hexversion(void);

@@ -6,7 +6,8 @@
 //   timedwait(&gil->cond) == ETIMEDOUT, still locked, switch_number unchanged -> drop request
 //   lock(&gil->switch_mutex) inside gil->mutex      -> acquire (locked = 1 follows)
 //   signal(&gil->cond)                              -> release (locked = 0 was just stored)
-//   lock(&gil->switch_mutex) outside gil->mutex     -> the release was forced (FORCE_SWITCHING)
+//   lock(&gil->switch_mutex) outside gil->mutex     -> FORCE_SWITCHING handshake (kForced)
+// Whether a release was forced is decided from the code that made it (release_site.cpp).
 //   wait(&gil->switch_cond)                         -> the releaser waits for the next holder
 #include <dlfcn.h>
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "trace/release_site.hpp"
 #include "trace/tracer.hpp"
 
 namespace gilhost::trace {
@@ -112,11 +114,18 @@ __attribute__((noinline)) int traced_unlock(pthread_mutex_t* m) {
   return real_unlock(m);
 }
 
-__attribute__((noinline)) int traced_signal(pthread_cond_t* c) {
+// drop_gil signals gil->cond with gil->mutex held right after storing locked = 0: the verdict
+// (which code released, release_site.cpp) and the drop request are read here, at the release.
+__attribute__((noinline)) int traced_signal(pthread_cond_t* c, void* ra) {
   if (int g = gil_with<&GilAddrs::cond>(c); g >= 0) {
     t_trace.holds &= ~(1ull << g);
     const unsigned long* sn = __atomic_load_n(&g_gils[g].switch_number, __ATOMIC_ACQUIRE);
-    emit(EventKind::kRelease, g, low32(sn));
+    const int* drop = __atomic_load_n(&g_gils[g].drop_request, __ATOMIC_ACQUIRE);
+    std::uint16_t flags =
+        release_verdict(std::uintptr_t(__builtin_frame_address(0)), std::uintptr_t(ra));
+    if (flags & kReleaseForced || (drop && __atomic_load_n(drop, __ATOMIC_RELAXED)))
+      flags |= kReleaseRequestPending;
+    emit(EventKind::kRelease, g, low32(sn), flags);
   }
   return real_signal(c);
 }
@@ -171,7 +180,7 @@ int pthread_mutex_unlock(pthread_mutex_t* m) noexcept {
 
 int pthread_cond_signal(pthread_cond_t* c) noexcept {
   if (__builtin_expect(!is_gil_candidate(c), 1)) return real_signal(c);
-  return traced_signal(c);
+  return traced_signal(c, __builtin_return_address(0));
 }
 
 int pthread_cond_wait(pthread_cond_t* c, pthread_mutex_t* m) {

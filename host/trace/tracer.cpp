@@ -13,6 +13,9 @@
 #include <thread>
 #include <unordered_map>
 
+#include "trace/release_site.hpp"
+#include "trace/sched_sampler.hpp"
+
 namespace gilhost::trace {
 
 std::uintptr_t g_lo = 0;
@@ -238,6 +241,7 @@ void store_gil(int idx, const GilAddrs& a) {
   __atomic_store_n(&d.switch_cond, a.switch_cond, __ATOMIC_RELEASE);
   __atomic_store_n(&d.switch_number, a.switch_number, __ATOMIC_RELEASE);
   __atomic_store_n(&d.locked, a.locked, __ATOMIC_RELEASE);
+  __atomic_store_n(&d.drop_request, a.drop_request, __ATOMIC_RELEASE);
 }
 }  // namespace
 
@@ -250,8 +254,8 @@ int Tracer::register_gil(const gilhost_gil_layout& l) {
   // threads that used the index's previous GIL have exited (see unregister_gil).
   t_trace.holds |= 1ull << idx;
   t_trace.in_mutex &= ~(1ull << idx);
-  store_gil(idx,
-            GilAddrs{l.mutex, l.cond, l.switch_mutex, l.switch_cond, l.switch_number, l.locked});
+  store_gil(idx, GilAddrs{l.mutex, l.cond, l.switch_mutex, l.switch_cond, l.switch_number, l.locked,
+                          l.gil_drop_request});
   if (idx == g_gil_count) __atomic_store_n(&g_gil_count, idx + 1, __ATOMIC_RELEASE);
   recompute_bounds();
   return idx;
@@ -267,9 +271,16 @@ void Tracer::unregister_gil(int index) {
 }
 
 void Tracer::arm(int holder_gil) {
+  init_release_sites();   // before the first release can need it
+  SchedSampler::start();  // samples every thread before the first event below
   t_trace.holds |= 1ull << holder_gil;
   t_trace.in_mutex = 0;
   g.armed.store(true);
+  // The caller holds the GIL from now on: without this event a thread that never releases it
+  // (`gilhost run -c "sum(range(3*10**7))"`) would have no hold at all.
+  emit_at(now_ticks_ordered(), EventKind::kAcquire, holder_gil,
+          std::uint32_t(__atomic_load_n(g_gils[holder_gil].switch_number, __ATOMIC_ACQUIRE)),
+          kAcquireAtArm);
   {
     std::lock_guard lock(g.stop_mu);
     g.stop = false;
@@ -287,10 +298,12 @@ void Tracer::disarm() {
   }
   g.stop_cv.notify_all();
   if (g.collector.joinable()) g.collector.join();
+  SchedSampler::stop();
 }
 
 Recording Tracer::snapshot(std::uint64_t begin_ticks, std::uint64_t end_ticks, bool consume) {
   Recording rec;
+  if (armed()) SchedSampler::sample_now();  // covers the window's end exactly
   std::lock_guard drain(g.drain_mu);
   drain_all_locked();
   const Clock clock = Clock::current();
@@ -310,6 +323,8 @@ Recording Tracer::snapshot(std::uint64_t begin_ticks, std::uint64_t end_ticks, b
   rec.lost_total += g.unslotted_lost.load();
   rec.window_begin_ns = clock.to_ns(begin_ticks);
   rec.window_end_ns = clock.to_ns(end_ticks);
+  rec.sched = SchedSampler::take(begin_ticks, end_ticks, consume,
+                                 [&clock](std::uint64_t t) { return clock.to_ns(t); });
   std::lock_guard labels(g.label_mu);
   rec.labels = g.labels;
   rec.kernels = g.kernels;

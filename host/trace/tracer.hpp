@@ -24,6 +24,7 @@ struct GilAddrs {
   void* switch_cond = nullptr;
   const unsigned long* switch_number = nullptr;
   const int* locked = nullptr;
+  const int* drop_request = nullptr;  // the owning interpreter's gil_drop_request
 };
 
 // Hot-path state, defined in tracer.cpp. `g_lo`/`g_span` bound every registered GIL struct;
@@ -51,17 +52,18 @@ extern thread_local ThreadTrace t_trace;
 
 Ring* claim_ring();  // slow path: first event of a thread
 
-inline void emit_at(std::uint64_t ticks, EventKind kind, int gil, std::uint32_t aux) {
+inline void emit_at(std::uint64_t ticks, EventKind kind, int gil, std::uint32_t aux,
+                    std::uint16_t flags = 0) {
   Ring* r = t_trace.ring;
   if (__builtin_expect(r == nullptr, 0)) {
     r = claim_ring();
     if (r == nullptr) return;
   }
-  r->push(Event{ticks, kind, std::uint8_t(gil), 0, aux});
+  r->push(Event{ticks, kind, std::uint8_t(gil), flags, aux});
 }
 
-inline void emit(EventKind kind, int gil, std::uint32_t aux) {
-  emit_at(now_ticks(), kind, gil, aux);
+inline void emit(EventKind kind, int gil, std::uint32_t aux, std::uint16_t flags = 0) {
+  emit_at(now_ticks(), kind, gil, aux, flags);
 }
 
 // Host-side events (worker calls, native sections, marks): recorded only while armed.

@@ -57,7 +57,10 @@ struct ScriptStart {
 // A script run without workers: the GIL over its whole execution, like python3.12 SCRIPT.
 void finish_script_run(Session& s, const cli::RunOptions& o, std::optional<int> script_status,
                        const ScriptStart& start, report::Report& r) {
-  if (!script_status) join_script_threads();
+  // As python3.12 does in Py_FinalizeEx, after sys.exit() too: the non-daemon threads are
+  // joined inside the window, so their GIL events are recorded (daemon threads are not waited
+  // for, and whatever they do after the window is not in any report).
+  join_script_threads();
   r.script_wall_ns = std::uint64_t((std::chrono::steady_clock::now() - start.wall).count());
   if (s.traced()) {
     trace::Recording rec =
