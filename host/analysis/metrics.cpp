@@ -22,13 +22,14 @@ using detail::Window;
 struct Samples {
   std::vector<std::uint64_t> hold, wait, handoff;
   std::uint64_t releases = 0, forced = 0, pending = 0, handshakes = 0, unclassified = 0;
-  std::uint64_t drop_requests = 0, handoff_waits = 0;
+  std::uint64_t drop_requests = 0, handoff_waits = 0, switched = 0;
   std::uint64_t native_sections = 0, native_ns = 0, held_ns = 0;
 };
 
 void add_holds(const std::vector<Span>& holds, const Window& window, Samples& out) {
   for (const Span& hold : holds) {
     if (detail::complete_inside(hold, window)) out.hold.push_back(hold.end - hold.begin);
+    if (hold.switched && window.contains(hold.begin)) ++out.switched;
     out.held_ns += detail::clipped_ns(hold, window);
     if (!hold.end_seen || !window.contains(hold.end)) continue;
     ++out.releases;
@@ -108,6 +109,7 @@ void fill_threads(const trace::Recording& recording, const std::vector<ThreadSca
     out.summary.request_pending_releases += samples.pending;
     out.summary.voluntary_with_request += samples.pending - samples.forced;
     out.summary.handshakes += samples.handshakes;
+    out.summary.thread_state_switches += samples.switched;
     out.summary.unclassified_releases += samples.unclassified;
     out.summary.malformed_events += scans[t].malformed;
     out.threads.push_back(
@@ -131,6 +133,17 @@ void fill_marks(const trace::Recording& recording, const std::vector<ThreadScan>
                    [](const auto& a, const auto& b) { return a.first < b.first; });
 }
 
+// A hold still open at the window's end has no release to read switch_number from; for the main
+// GIL the Recording's end value serves (nobody else can change it while the hold lasts).
+void close_open_switches(std::vector<ThreadScan>& scans, std::uint64_t sn_end) {
+  for (ThreadScan& scan : scans) {
+    for (Span& hold : scan.holds) {
+      if (!hold.end_seen && hold.begin_seen)
+        hold.switched = std::uint32_t(sn_end) != hold.sn_acquire;
+    }
+  }
+}
+
 }  // namespace
 
 GilMetrics compute_gil_metrics(const trace::Recording& recording, std::uint8_t gil) {
@@ -141,6 +154,7 @@ GilMetrics compute_gil_metrics(const trace::Recording& recording, std::uint8_t g
   for (const trace::ThreadEvents& thread : recording.threads) {
     scans.push_back(detail::scan_thread(thread.events, gil, window));
   }
+  if (gil == 0) close_open_switches(scans, recording.switch_number_end);
   GilMetrics out;
   out.labels = recording.labels;
   fill_threads(recording, scans, window, out);

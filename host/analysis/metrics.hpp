@@ -60,6 +60,11 @@ struct GilSummary {
   double utilisation = 0;     // held_ns / window_ns
   std::uint64_t acquires = 0;
   std::uint64_t holder_changes = 0;  // acquires by a thread other than the previous holder
+  // Acquires CPython itself counted as a switch (a new holding thread state: `switch_number`
+  // grew during the hold). Differs from holder_changes when one OS thread changes thread state
+  // (a legacy sub-interpreter's run_string, a fresh PyGILState tstate): that is
+  // `same_thread_state_switches` = thread_state_switches - (holder changes it also counts).
+  std::uint64_t thread_state_switches = 0;
   std::uint64_t drop_requests = 0;
   std::uint64_t forced_switches = 0;  // forced releases (the eval breaker's, for a request)
   std::uint64_t request_pending_releases = 0;  // releases with a drop request set

@@ -38,6 +38,9 @@ struct Span {
   bool request_pending = false;  // a drop request was set at the release
   bool unclassified = false;     // the releasing code was not identified
   bool handshake = false;        // its release was followed by kForced (FORCE_SWITCHING)
+  bool switched =
+      false;  // take_gil incremented switch_number for it (release aux - acquire aux = 1)
+  std::uint32_t sn_acquire = 0;  // the acquire's aux: switch_number before take_gil's increment
 
   bool zero_length() const { return begin == end; }
 };

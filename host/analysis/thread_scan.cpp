@@ -68,6 +68,7 @@ class Scanner {
     if (holding_) {
       out_.holds.push_back(open_at_end(hold_begin_));
       out_.holds.back().begin_seen = hold_begin_seen_;
+      out_.holds.back().sn_acquire = acquire_aux_;
     }
     if (waiting_) out_.waits.push_back(open_at_end(wait_begin_));
     handoff_.finish(window_, out_.handoffs);
@@ -95,9 +96,9 @@ class Scanner {
       case EventKind::kRequest:
         return on_request(ts);
       case EventKind::kAcquire:
-        return on_acquire(ts, flags);
+        return on_acquire(ts, aux, flags);
       case EventKind::kRelease:
-        return on_release(ts, flags);
+        return on_release(ts, aux, flags);
       case EventKind::kForced:
         return on_forced();
       case EventKind::kDropRequest:
@@ -130,7 +131,7 @@ class Scanner {
 
   // An acquire flagged kAcquireAtArm is the tracer's note that this thread already held the
   // GIL when tracing started: a hold whose real start was not seen.
-  void on_acquire(std::uint64_t ts, std::uint16_t flags) {
+  void on_acquire(std::uint64_t ts, std::uint32_t aux, std::uint16_t flags) {
     if (holding_) return count_if_bad(false);  // a second acquire: keep the open hold
     const bool at_arm = flags & trace::kAcquireAtArm;
     if (waiting_) {
@@ -142,13 +143,18 @@ class Scanner {
     holding_ = gil_seen_ = true;
     hold_begin_ = ts;
     hold_begin_seen_ = !at_arm;
+    acquire_aux_ = aux;
     can_force_ = false;
   }
 
   // The verdict is CPython's, carried on the release (trace/event.hpp): nothing is inferred.
-  void on_release(std::uint64_t ts, std::uint16_t flags) {
+  void on_release(std::uint64_t ts, std::uint32_t aux, std::uint16_t flags) {
     if (holding_) {
       out_.holds.push_back({hold_begin_, ts, hold_begin_seen_});
+      // switch_number before take_gil's increment on the acquire, after it on the release: one
+      // more means CPython counted this acquire as a change of holding thread state.
+      out_.holds.back().switched = hold_begin_seen_ && std::uint32_t(aux - acquire_aux_) == 1;
+      out_.holds.back().sn_acquire = acquire_aux_;
     } else if (!gil_seen_) {
       // Held since before this stream began (the thread that armed the tracer).
       out_.holds.push_back({std::min(window_.begin, ts), ts, /*begin_seen=*/false});
@@ -188,6 +194,7 @@ class Scanner {
   bool gil_seen_ = false;  // a kRequest, kAcquire or kRelease of this GIL was seen
   bool holding_ = false;
   bool hold_begin_seen_ = true;
+  std::uint32_t acquire_aux_ = 0;
   bool waiting_ = false;
   bool can_force_ = false;  // the last GIL event was a release that kForced may still mark
   std::uint64_t hold_begin_ = 0;

@@ -46,6 +46,7 @@ HtmlJson blocked_json(const analysis::GilMetrics& m) {
 
 HtmlJson checks_json(const analysis::GilSummary& s) {
   return {{"holder_changes", s.holder_changes},
+          {"thread_state_switches", s.thread_state_switches},
           {"switch_number_delta", s.switch_number_delta},
           {"window_ns", s.window_ns},
           {"held_ns", s.held_ns},

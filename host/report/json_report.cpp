@@ -57,6 +57,7 @@ Json summary_json(const analysis::GilSummary& s) {
       {"utilisation_fraction", s.utilisation},
       {"acquires", s.acquires},
       {"holder_changes", s.holder_changes},
+      {"thread_state_switches", s.thread_state_switches},
       {"drop_requests", s.drop_requests},
       {"forced_switches", s.forced_switches},
       {"request_pending_releases", s.request_pending_releases},

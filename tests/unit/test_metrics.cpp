@@ -454,3 +454,20 @@ TEST_CASE("the holder at arming holds the GIL from then on", "[metrics]") {
   CHECK(m.threads[0].gil.held_fraction == 1.0);
   CHECK(m.threads[0].gil.hold.count == 0);  // incomplete: not a sample
 }
+
+// A legacy shared-GIL sub-interpreter: one OS thread re-takes the GIL with another thread state,
+// so CPython counts a switch (switch_number grows during the hold) that is no holder change.
+TEST_CASE("thread-state switches are read from switch_number on acquire and release", "[metrics]") {
+  Recording r = recording(0, 1000);
+  r.switch_number_begin = 10;
+  r.switch_number_end = 13;
+  add_thread(r, "",
+             {ev(10, kReq), ev(11, kAcq, 10), ev(100, kRel, 11), ev(110, kReq), ev(120, kAcq, 11),
+              ev(200, kRel, 12), ev(300, kReq), ev(310, kAcq, 12), ev(400, kRel, 12)});
+  add_thread(r, "", {ev(450, kReq), ev(500, kAcq, 12)});  // open at the end: 13 at window end
+  GilMetrics m = compute_metrics(r);
+  CHECK(m.summary.holder_changes == 2);
+  CHECK(m.summary.thread_state_switches == 3);
+  CHECK(m.summary.switch_number_delta == 3);
+  CHECK(m.summary.malformed_events == 0);
+}

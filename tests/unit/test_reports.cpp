@@ -55,6 +55,7 @@ analysis::GilSummary summary(std::uint64_t wall_ns, std::uint64_t switch_delta) 
   s.utilisation = 0.9;
   s.acquires = 1250;
   s.holder_changes = 1200;
+  s.thread_state_switches = 1200;
   s.drop_requests = 830;
   s.forced_switches = 410;
   s.handoff = dist(1200, 20'000, 90'000);
@@ -582,6 +583,7 @@ Report report_with_sub_gils() {
   run.sub_gils.push_back({1, "sub:cpu-0", gil_metrics(2'000'000'000, 0)});
   run.sub_gils.push_back({2, "sub:cpu-1", gil_metrics(2'000'000'000, 3)});
   run.sub_gils.back().metrics.summary.holder_changes = 3;
+  run.sub_gils.back().metrics.summary.thread_state_switches = 3;
   return r;
 }
 
