@@ -164,6 +164,8 @@ GilMetrics compute_gil_metrics(const trace::Recording& recording, std::uint8_t g
   fill_marks(recording, scans, out);
   out.summary.configured_interval_ns = recording.interval_us * 1000;
   // The recording's switch numbers are read from the main GIL only; wrap-around safe.
+  if (gil == 0) out.summary.census = recording.census;
+  out.summary.switch_number_read = gil == 0;
   if (gil == 0)
     out.summary.switch_number_delta = recording.switch_number_end - recording.switch_number_begin;
   out.summary.lost_events = recording.lost_total;

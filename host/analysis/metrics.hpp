@@ -87,10 +87,12 @@ struct GilSummary {
   std::uint64_t max_waiters = 0;
   // Cross-checks (docs/metrics.md, "Cross-checks").
   std::uint64_t switch_number_delta = 0;
+  bool switch_number_read = false;      // false: this GIL's switch_number was not read at the edges
   std::uint64_t overlapping_holds = 0;  // acquire while another thread holds: must be 0
   std::uint64_t lost_events = 0;
   std::uint64_t malformed_events = 0;  // events ignored or repaired (docs/metrics.md): should be 0
   std::uint64_t unclassified_releases = 0;  // releases neither forced nor voluntary: should be 0
+  trace::GilCensus census;  // main GIL only: every interpreter's GIL at the window's end
 };
 
 // blocked[waiter][holder] = ns that `waiter` spent waiting while `holder` held the GIL.

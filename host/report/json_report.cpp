@@ -310,6 +310,14 @@ Json context_json(const Context& c) {
           {"script", c.script}};
 }
 
+Json script_gils_json(const Report& r) {
+  Json gils = Json::array();
+  for (const GilRecord& g : r.script_gils)
+    gils.push_back(
+        {{"gil", g.gil}, {"interpreter", g.interpreter}, {"metrics", gil_json(g.metrics)}});
+  return gils;
+}
+
 // Warnings a reader must see before trusting the figures (the text report's opening lines).
 Json warnings_json(const Report& r) {
   Json out = Json::array();
@@ -327,7 +335,8 @@ std::string render_json(const Report& r) {
               {"warnings", warnings_json(r)},
               {"configs", std::move(configs)},
               {"script_wall_ns", r.script_wall_ns},
-              {"script_gil", r.script_gil ? gil_json(*r.script_gil) : Json(nullptr)}};
+              {"script_gil", r.script_gil ? gil_json(*r.script_gil) : Json(nullptr)},
+              {"script_gils", script_gils_json(r)}};
   return doc.dump(2) + "\n";
 }
 

@@ -81,6 +81,26 @@ struct SchedSample {
   std::uint64_t cpu_ns = 0;
 };
 
+// One registration of a GIL in the tracer's table: index `gil` meant this GIL from `begin_ns`
+// to `end_ns` (0: still registered). `created` = recognised at create_gil (a GIL the script's
+// own interpreter made), else registered by gilhost itself (main GIL, :sub workers).
+struct GilEntry {
+  int gil = 0;
+  int creator_tid = 0;
+  std::uint64_t begin_ns = 0, end_ns = 0;
+  bool created = false;
+};
+
+// Every interpreter of the process at the window's end (gil_layout.c walks the list): how many,
+// how many share the main GIL (legacy sub-interpreters), how many own GILs were not traced.
+struct GilCensus {
+  bool taken = false;
+  int interpreters = 0;
+  int shared_with_main = 0;  // sub-interpreters on the main GIL (not a separate GIL)
+  int own_gils = 0;          // GILs other than the main one
+  int untraced = 0;          // of those, not in the tracer's table: their events were not seen
+};
+
 // A finished recording: what the analysis gets.
 struct Recording {
   std::vector<ThreadEvents> threads;
@@ -95,6 +115,8 @@ struct Recording {
   // Run-queue delay samples of every thread, sorted by tid then time: the last one before the
   // window, those inside it, and one taken at the window's end (empty when not sampled).
   std::vector<SchedSample> sched;
+  std::vector<GilEntry> gils;  // registrations overlapping the window, by index then time
+  GilCensus census;
 };
 
 }  // namespace gilhost::trace

@@ -32,6 +32,15 @@ typedef struct gilhost_gil_layout {
    interpreter has no GIL yet. Needs no GIL: it only computes addresses. */
 int gilhost_read_gil_layout(void* interp, gilhost_gil_layout* out);
 
+/* The layout of a GIL struct create_gil just initialised for an interpreter with its own GIL
+   (the tracer recognises create_gil's pthread_*_init sequence; interpose.cpp). */
+void gilhost_layout_of_own_gil(void* gil, gilhost_gil_layout* out);
+
+/* Calls fn(interp->ceval.gil, interp->ceval.own_gil, arg) for every interpreter of the process
+   under the runtime's interpreter-list lock; returns the number of interpreters. The caller must
+   hold a GIL (the list's entries stay valid while it does). */
+int gilhost_for_each_interpreter(void (*fn)(const void* gil, int own_gil, void* arg), void* arg);
+
 /* How a release is classified (release_site.cpp). A release is forced when drop_gil was called
    by the eval breaker's pending-work handler in answer to a drop request. `handler`: names of
    that handler in libpython's symbol table, first found wins (a static function the compiler

@@ -34,6 +34,14 @@ extern std::uintptr_t g_span;
 extern GilAddrs g_gils[kMaxGils];
 extern int g_gil_count;
 
+// create_gil's order of pthread_*_init calls on a `_gil_runtime_state` (3.12: mutex,
+// switch_mutex, cond, switch_cond) as offsets in the struct; `size` 0 = not known yet.
+struct CreationPattern {
+  std::size_t size = 0;
+  std::size_t mutex = 0, switch_mutex = 0, cond = 0, switch_cond = 0;
+};
+extern CreationPattern g_creation;
+
 inline bool is_gil_candidate(const void* p) {
   return std::uintptr_t(p) - __atomic_load_n(&g_lo, __ATOMIC_RELAXED) <
          __atomic_load_n(&g_span, __ATOMIC_RELAXED);
@@ -96,6 +104,15 @@ class Tracer {
   // caller holds that GIL and every other thread that ever used it has exited, so no thread is
   // inside a traced call on it and no thread keeps a stale holds/in_mutex bit for the index.
   static void unregister_gil(int index);
+  // create_gil's sequence was seen on a GIL struct (interpose.cpp): registers it, not held by
+  // the caller, preferring an index never used. Nobody else knows the GIL yet. -1 when full.
+  static int register_created_gil(const gilhost_gil_layout& layout);
+  // destroy_gil's pthread_cond_destroy(&gil->cond): unregisters a GIL found by its cond.
+  static void unregister_destroyed_gil(const void* cond);
+  // The index of the registered GIL whose struct's mutex is `mutex`, or -1.
+  static int index_of(const void* mutex);
+  // The offsets create_gil's pthread_*_init calls follow (from the main GIL's layout probe).
+  static void set_creation_pattern(const gilhost_gil_layout& layout);
   // Marks the calling thread as the holder of GIL `gil` (it must hold it) and starts tracing.
   static void arm(int holder_gil);
   static void disarm();

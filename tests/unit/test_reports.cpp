@@ -66,6 +66,7 @@ analysis::GilSummary summary(std::uint64_t wall_ns, std::uint64_t switch_delta) 
   s.mean_waiters = 1.45;
   s.max_waiters = 2;
   s.switch_number_delta = switch_delta;
+  s.switch_number_read = true;
   return s;
 }
 
