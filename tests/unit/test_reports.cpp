@@ -176,7 +176,7 @@ TEST_CASE("text: one row per role and the GIL columns", "[report][text]") {
 
 TEST_CASE("text: cross-check line says ✓ when switch_number agrees", "[report][text]") {
   std::string text = report::render_text(make_report(1));
-  CHECK(contains(text, "holder changes 1200 = switch_number Δ 1200 ✓"));
+  CHECK(contains(text, "thread-state switches 1200 = switch_number Δ 1200 ✓"));
   CHECK(contains(text, "held + free = window ✓"));
   CHECK(contains(text, "overlapping holds 0 ✓"));
   CHECK(contains(text, "events lost 0 ✓"));
@@ -188,7 +188,7 @@ TEST_CASE("text: cross-check line says ✗ when it does not", "[report][text]") 
   r.configs[0].runs[1] = run_record(1.0, true, 1207);
   r.configs[0].runs[2].gil->summary.lost_events = 12;
   std::string text = report::render_text(r);
-  CHECK(contains(text, "check (3 runs): holder changes 3600 ≠ switch_number Δ 3607 ✗ (run 2)"));
+  CHECK(contains(text, "check (3 runs): thread-state switches 3600 ≠ switch_number Δ 3607 ✗ (run 2)"));
   CHECK(contains(text, "events lost 12 ✗"));
   CHECK(contains(text, "WARNING: 12 events were lost"));
 }
@@ -277,7 +277,7 @@ TEST_CASE("text: a script run without workers has a per-thread table", "[report]
   CHECK(has_line_starting(text, "  MainThread "));
   CHECK(has_line_starting(text, "  Thread-1 (work) "));
   CHECK(has_line_starting(text, "  tid 202 "));
-  CHECK(contains(text, "holder changes 1200 = switch_number Δ 1200 ✓"));
+  CHECK(contains(text, "thread-state switches 1200 = switch_number Δ 1200 ✓"));
 }
 
 TEST_CASE("text: output matches the golden file", "[report][text][golden]") {
@@ -313,7 +313,7 @@ TEST_CASE("json: schema version, context and status come first", "[report][json]
   std::vector<std::string> top;
   for (auto& [key, value] : j.items()) top.push_back(key);
   CHECK(top == std::vector<std::string>{"schema_version", "context", "status", "exit_status",
-                                        "warnings", "configs", "script_wall_ns", "script_gil"});
+                                        "warnings", "configs", "script_wall_ns", "script_gil", "script_gils"});
   CHECK(j["schema_version"] == report::kSchemaVersion);
   for (const char* key :
        {"gilhost_version", "python_version", "python_executable", "cpu_model", "cpu_count",
@@ -594,7 +594,7 @@ TEST_CASE("text: one block per sub-interpreter GIL and a total", "[report][text]
   std::string text = report::render_text(report_with_sub_gils());
   CHECK(has_line_starting(text, "  GIL of cpu-0's sub-interpreter · GIL utilisation"));
   CHECK(has_line_starting(text, "  GIL of cpu-1's sub-interpreter · GIL utilisation"));
-  CHECK(contains(text, "holder changes 3 = switch_number Δ 3 ✓"));
+  CHECK(contains(text, "thread-state switches 3 = switch_number Δ 3 ✓"));
   CHECK(has_line_starting(text, "  all 3 GILs (main + 2 sub-interpreters): held"));
   CHECK_FALSE(contains(report::render_text(make_report(1)), "sub-interpreter"));
 }

@@ -19,3 +19,9 @@ def spin():
 
 
 sleeper = functools.partial(time.sleep, 0.002)
+
+
+def blocked_holder():
+    """Holds the GIL while asleep (ctypes.PyDLL keeps it): off-CPU but never runnable."""
+    import ctypes
+    ctypes.PyDLL(None).usleep(200_000)
