@@ -2,6 +2,8 @@
 // figures (docs/metrics.md).
 #include "analysis/metrics.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <string>
 #include <utility>
@@ -125,7 +127,7 @@ void fill_marks(const trace::Recording& recording, const std::vector<ThreadScan>
   for (const ThreadScan& scan : scans) {
     for (const auto& [ts, id] : scan.marks) {
       bool known = id < recording.labels.size();
-      out.marks.emplace_back(ts, known ? recording.labels[id] : "#" + std::to_string(id));
+      out.marks.emplace_back(ts, known ? recording.labels[id] : fmt::format("#{}", id));
       out.summary.malformed_events += known ? 0 : 1;
     }
   }
