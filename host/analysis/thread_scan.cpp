@@ -48,7 +48,7 @@ bool is_gil_kind(EventKind kind) {
 }
 
 bool is_host_kind(EventKind kind) {
-  return kind >= EventKind::kCallBegin && kind <= EventKind::kMark;
+  return kind >= EventKind::kCallBegin && kind <= EventKind::kHeldEnd;
 }
 
 class Scanner {

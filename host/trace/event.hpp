@@ -23,6 +23,10 @@ enum class EventKind : std::uint8_t {
   kNativeBegin = 10,  // a native kernel's GIL-released section starts (aux = kernel id)
   kNativeEnd = 11,
   kMark = 12,  // gilhost.mark(label) (aux = label id in the label table)
+  // A native kernel's section run with the GIL held (hold_gil, release_gil=False): the C++ clock
+  // around it, for checking GIL holds against (aux = kernel id).
+  kHeldBegin = 13,
+  kHeldEnd = 14,
 };
 
 // Event::flags of a kRelease: CPython's own state at the moment of the release, read by the

@@ -8,9 +8,11 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <new>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 
@@ -41,6 +43,14 @@ struct Slot {
   std::uint64_t lost_seen = 0;
 };
 
+// Interned names: constant-time lookup (a 40,000-label script must not pay a linear search per
+// gilhost.mark, under label_mu and with the GIL held). The deque keeps each string where the
+// map's views point.
+struct Names {
+  std::deque<std::string> names;
+  std::unordered_map<std::string_view, std::uint32_t> ids;
+};
+
 struct State {
   std::size_t ring_capacity = 1 << 18;
   std::unique_ptr<Slot[]> slots;
@@ -60,8 +70,8 @@ struct State {
   std::mutex drain_mu;
   std::mutex info_mu;
   std::mutex label_mu;
-  std::vector<std::string> labels;
-  std::vector<std::string> kernels;
+  Names labels;
+  Names kernels;
   std::thread collector;
   std::mutex stop_mu;
   std::condition_variable stop_cv;
@@ -132,12 +142,27 @@ void collector_loop() {
   }
 }
 
-std::uint32_t intern(std::vector<std::string>& table, std::string_view s) {
+std::uint32_t intern(Names& table, std::string_view s) {
   std::lock_guard lock(g.label_mu);
-  auto it = std::find(table.begin(), table.end(), s);
-  if (it != table.end()) return std::uint32_t(it - table.begin());
-  table.emplace_back(s);
-  return std::uint32_t(table.size() - 1);
+  if (auto it = table.ids.find(s); it != table.ids.end()) return it->second;
+  const auto id = std::uint32_t(table.names.size());
+  table.ids.emplace(table.names.emplace_back(s), id);
+  return id;
+}
+
+// Each recording carries only the labels its marks use, renumbered from 0: the table of run 200
+// of --runs 200 holds that run's labels, not every label the process ever made.
+// Precondition: label_mu is held.
+void own_labels(Recording& rec) {
+  std::unordered_map<std::uint32_t, std::uint32_t> local;
+  for (ThreadEvents& t : rec.threads) {
+    for (Event& e : t.events) {
+      if (e.kind != EventKind::kMark || e.aux >= g.labels.names.size()) continue;
+      auto [it, added] = local.emplace(e.aux, std::uint32_t(rec.labels.size()));
+      if (added) rec.labels.push_back(g.labels.names[e.aux]);
+      e.aux = it->second;
+    }
+  }
 }
 
 Slot* slot_of_current_thread() {
@@ -424,8 +449,8 @@ Recording Tracer::snapshot(std::uint64_t begin_ticks, std::uint64_t end_ticks, b
   rec.sched = SchedSampler::take(begin_ticks, end_ticks, consume,
                                  [&clock](std::uint64_t t) { return clock.to_ns(t); });
   std::lock_guard labels(g.label_mu);
-  rec.labels = g.labels;
-  rec.kernels = g.kernels;
+  own_labels(rec);
+  rec.kernels.assign(g.kernels.names.begin(), g.kernels.names.end());
   return rec;
 }
 

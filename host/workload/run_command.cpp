@@ -127,10 +127,10 @@ void finish_script_run(Session& s, const cli::RunOptions& o, std::optional<int> 
   }
 }
 
-void run_configs(Session& s, const cli::RunOptions& o, report::Report& r) {
+void run_configs(Session& s, const cli::RunOptions& o, const plan::Plan& plan, report::Report& r) {
   Outcome out;
-  for (const cli::WorkerSet& set : o.worker_sets) {
-    r.configs.push_back(run_config(s, o, set, out));
+  for (const cli::WorkerSet& set : plan.worker_sets) {
+    r.configs.push_back(run_config(s, o, plan, set, out));
     if (!out.complete()) break;
   }
   r.status = out.status;
@@ -140,17 +140,15 @@ void run_configs(Session& s, const cli::RunOptions& o, report::Report& r) {
 
 }  // namespace
 
-int run_command(const cli::RunOptions& options) {
-  cli::RunOptions o = options;
+int run_command(const cli::RunOptions& o) {
   install_test_hooks();
   if (check_target(o, true)) return run_catalog(o);
   own_stop_signals();  // from here on a stop is gilhost's to handle (stop_signals.hpp)
-  check_outputs({{"--json", o.json_path},
-                 {"--events", o.events_path},
-                 {"--trace", o.trace_path},
-                 {"--html", o.html_path}});
+  plan::check_outputs(plan::run_outputs(o));
   Session s(script_argv(o), !o.no_trace, o.trace_buffer);
-  if (o.switch_interval) s.set_switch_interval(*o.switch_interval);
+  plan::ScriptSettings known;
+  plan::Plan plan = plan_before_top_level(o, known);
+  if (plan.top_level_switch_interval) s.set_switch_interval(*plan.top_level_switch_interval);
 
   report::Report r;
   ScriptStart start{.switch_number = s.switch_number()};
@@ -158,16 +156,15 @@ int run_command(const cli::RunOptions& options) {
   if (g_stop_signal.load() != 0) {
     script_status = interrupted_status();  // during start-up: the script never ran
   } else {
-    script_status = run_top_level(s, o);
+    script_status = run_top_level(s, o, plan);
   }
   if (in_fork_child()) return end_fork_child(s, script_status);
-  apply_budget_defaults(o);
   r.context = make_context(o, s);
 
-  if (script_status || o.worker_sets.empty()) {
+  if (script_status || plan.worker_sets.empty()) {
     finish_script_run(s, o, script_status, start, r);
   } else {
-    run_configs(s, o, r);
+    run_configs(s, o, plan, r);
   }
   write_reports(o, r);
   return end_session(s, {r.status, r.exit_status, r.abandoned});

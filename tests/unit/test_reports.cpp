@@ -15,6 +15,7 @@
 #include "report/atomic_file.hpp"
 #include "report/events/events_file.hpp"
 #include "report/json/json_report.hpp"
+#include "report/output_paths.hpp"
 #include "report/report_data.hpp"
 #include "report/text/text_report.hpp"
 
@@ -571,6 +572,36 @@ TEST_CASE("atomic file: a missing directory fails with the path and the reason",
   CHECK_THROWS_WITH(report::check_writable(dir.string()),
                     "cannot write " + dir.string() + ": is a directory");
   CHECK(entries(dir).empty());
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("output paths: what each kind of path names", "[report][file]") {
+  using Kind = report::OutputTarget::Kind;
+  std::filesystem::path dir = make_temp_dir();
+  const std::string file = (dir / "real.json").string(), link = (dir / "link.json").string();
+  std::filesystem::create_symlink("real.json", link);
+  CHECK(report::resolve_output(file).kind == Kind::kReplace);
+  report::OutputTarget via_link = report::resolve_output(link);
+  CHECK(via_link.kind == Kind::kReplace);
+  CHECK(via_link.path == (dir / "real.json").string());
+  CHECK(report::resolve_output("/dev/null").kind == Kind::kInPlace);
+  for (const char* out : {"-", "/dev/stdout", "/proc/self/fd/1", "/dev/fd/1"}) {
+    report::OutputTarget t = report::resolve_output(out);
+    CHECK(t.kind == Kind::kFd);
+    CHECK(t.fd == 1);
+    CHECK(report::is_stdout(out));
+  }
+  CHECK_THROWS_WITH(report::resolve_output(dir.string()),
+                    "cannot write " + dir.string() + ": is a directory");
+  CHECK_THROWS_WITH(report::check_outputs({{"--json", file}, {"--trace", link}}),
+                    "--json and --trace name the same file '" + link + "': give each its own");
+  CHECK_THROWS_WITH(report::check_outputs({{"--json", "-"}, {"--html", "/dev/stdout"}}),
+                    "--json and --html both go to standard output: at most one report can");
+  CHECK_NOTHROW(report::check_outputs({{"--json", "/dev/null"}, {"--html", "/dev/null"}}));
+  // A name at the file system's limit: the temporary name is a short one.
+  const std::string longest = (dir / std::string(255, 'n')).string();
+  report::write_output(longest, "x");
+  CHECK(slurp(longest) == "x");
   std::filesystem::remove_all(dir);
 }
 
