@@ -20,8 +20,12 @@ void widen(std::optional<double>& worst, std::optional<double> f) {
 
 }  // namespace
 
+// Run-queue delay is sampled every 10 ms: over less held time than a few samples the share is
+// too coarse to warn about (metrics.md, held_off_cpu).
+constexpr std::uint64_t kMinHeldNs = 50'000'000;
+
 std::optional<double> off_cpu_fraction(const analysis::GilMetrics& m) {
-  if (!m.summary.sched_sampled || m.summary.held_ns == 0) return std::nullopt;
+  if (!m.summary.sched_sampled || m.summary.held_ns < kMinHeldNs) return std::nullopt;
   return m.summary.held_off_cpu_fraction();
 }
 
