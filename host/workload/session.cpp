@@ -137,7 +137,7 @@ Session::Session(const std::vector<std::string>& argv, bool trace, std::size_t r
 // is left as it is for the process exit.
 Session::~Session() {
   if (!interp_) return;
-  // Not PyGILState_Check(): it answers yes once a sub-interpreter existed (check disabled).
+    // Not PyGILState_Check(): it answers yes once a sub-interpreter existed (check disabled).
 #if PY_VERSION_HEX >= 0x030D0000
   const bool holds_gil = PyThreadState_GetUnchecked() != nullptr;
 #else

@@ -189,7 +189,8 @@ TEST_CASE("text: cross-check line says ✗ when it does not", "[report][text]") 
   r.configs[0].runs[1] = run_record(1.0, true, 1207);
   r.configs[0].runs[2].gil->summary.lost_events = 12;
   std::string text = report::render_text(r);
-  CHECK(contains(text, "check (3 runs): thread-state switches 3600 ≠ switch_number Δ 3607 ✗ (run 2)"));
+  CHECK(contains(text,
+                 "check (3 runs): thread-state switches 3600 ≠ switch_number Δ 3607 ✗ (run 2)"));
   CHECK(contains(text, "events lost 12 ✗"));
   CHECK(contains(text, "WARNING: 12 events were lost"));
 }
@@ -314,7 +315,8 @@ TEST_CASE("json: schema version, context and status come first", "[report][json]
   std::vector<std::string> top;
   for (auto& [key, value] : j.items()) top.push_back(key);
   CHECK(top == std::vector<std::string>{"schema_version", "context", "status", "exit_status",
-                                        "warnings", "configs", "script_wall_ns", "script_gil", "script_gils"});
+                                        "warnings", "configs", "script_wall_ns", "script_gil",
+                                        "script_gils"});
   CHECK(j["schema_version"] == report::kSchemaVersion);
   for (const char* key :
        {"gilhost_version", "python_version", "python_executable", "cpu_model", "cpu_count",
