@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "analysis/off_cpu.hpp"
 #include "analysis/spans.hpp"
 #include "analysis/thread_scan.hpp"
 #include "analysis/timeline.hpp"
@@ -22,17 +23,22 @@ using detail::Window;
 // The raw material of a GilStats, kept apart so that roles can pool their threads' samples.
 struct Samples {
   std::vector<std::uint64_t> hold, wait, handoff;
-  std::uint64_t releases = 0, forced = 0, drop_requests = 0, handoff_waits = 0;
+  std::uint64_t releases = 0, forced = 0, pending = 0, handshakes = 0, unclassified = 0;
+  std::uint64_t drop_requests = 0, handoff_waits = 0, switched = 0;
   std::uint64_t native_sections = 0, native_ns = 0, held_ns = 0;
 };
 
 void add_holds(const std::vector<Span>& holds, const Window& window, Samples& out) {
   for (const Span& hold : holds) {
     if (detail::complete_inside(hold, window)) out.hold.push_back(hold.end - hold.begin);
+    if (hold.switched && window.contains(hold.begin)) ++out.switched;
     out.held_ns += detail::clipped_ns(hold, window);
     if (!hold.end_seen || !window.contains(hold.end)) continue;
     ++out.releases;
     out.forced += hold.forced ? 1 : 0;
+    out.pending += hold.request_pending ? 1 : 0;
+    out.handshakes += hold.handshake ? 1 : 0;
+    out.unclassified += hold.unclassified ? 1 : 0;
   }
 }
 
@@ -65,6 +71,9 @@ void pool(Samples& into, const Samples& from) {
   into.handoff.insert(into.handoff.end(), from.handoff.begin(), from.handoff.end());
   into.releases += from.releases;
   into.forced += from.forced;
+  into.pending += from.pending;
+  into.handshakes += from.handshakes;
+  into.unclassified += from.unclassified;
   into.drop_requests += from.drop_requests;
   into.handoff_waits += from.handoff_waits;
   into.native_sections += from.native_sections;
@@ -78,6 +87,9 @@ GilStats stats_of(Samples s, std::uint64_t window_ns) {
   g.wait = distribution_of(std::move(s.wait));
   g.releases = s.releases;
   g.forced_releases = s.forced;
+  g.request_pending_releases = s.pending;
+  g.handshakes = s.handshakes;
+  g.unclassified_releases = s.unclassified;
   g.drop_requests = s.drop_requests;
   g.handoff_waits = s.handoff_waits;
   g.handoff_wait = distribution_of(std::move(s.handoff));
@@ -96,6 +108,11 @@ void fill_threads(const trace::Recording& recording, const std::vector<ThreadSca
     if (!thread.info.role.empty()) pool(roles[thread.info.role], samples);
     out.summary.drop_requests += samples.drop_requests;
     out.summary.forced_switches += samples.forced;
+    out.summary.request_pending_releases += samples.pending;
+    out.summary.voluntary_with_request += samples.pending - samples.forced;
+    out.summary.handshakes += samples.handshakes;
+    out.summary.thread_state_switches += samples.switched;
+    out.summary.unclassified_releases += samples.unclassified;
     out.summary.malformed_events += scans[t].malformed;
     out.threads.push_back(
         {thread.info, stats_of(std::move(samples), window.length()), thread.lost});
@@ -118,22 +135,13 @@ void fill_marks(const trace::Recording& recording, const std::vector<ThreadScan>
                    [](const auto& a, const auto& b) { return a.first < b.first; });
 }
 
-// A release is forced when a waiter's drop request fell inside the hold it ends: take_gil only
-// asks while the GIL is locked and nobody switched, so the request targets that hold. CPython's
-// own FORCE_SWITCHING handshake (kForced) is not enough on its own: drop_gil skips it whenever
-// the woken waiter has already reset the request, which on a loaded 2-vCPU VM is most of the
-// time (docs/metrics.md, forced_switches).
-void mark_forced_releases(std::vector<ThreadScan>& scans) {
-  std::vector<std::uint64_t> requests;
-  for (const ThreadScan& scan : scans) {
-    requests.insert(requests.end(), scan.drop_request_ts.begin(), scan.drop_request_ts.end());
-  }
-  std::sort(requests.begin(), requests.end());
+// A hold still open at the window's end has no release to read switch_number from; for the main
+// GIL the Recording's end value serves (nobody else can change it while the hold lasts).
+void close_open_switches(std::vector<ThreadScan>& scans, std::uint64_t sn_end) {
   for (ThreadScan& scan : scans) {
     for (Span& hold : scan.holds) {
-      if (!hold.end_seen || hold.forced) continue;
-      auto it = std::lower_bound(requests.begin(), requests.end(), hold.begin);
-      hold.forced = it != requests.end() && *it <= hold.end;
+      if (!hold.end_seen && hold.begin_seen)
+        hold.switched = std::uint32_t(sn_end) != hold.sn_acquire;
     }
   }
 }
@@ -142,20 +150,25 @@ void mark_forced_releases(std::vector<ThreadScan>& scans) {
 
 GilMetrics compute_gil_metrics(const trace::Recording& recording, std::uint8_t gil) {
   Window window = detail::window_of(recording);
+  // Forced / voluntary / request pending come from each release's own flags (scan_thread).
   std::vector<ThreadScan> scans;
   scans.reserve(recording.threads.size());
   for (const trace::ThreadEvents& thread : recording.threads) {
     scans.push_back(detail::scan_thread(thread.events, gil, window));
   }
-  mark_forced_releases(scans);
+  if (gil == 0) close_open_switches(scans, recording.switch_number_end);
   GilMetrics out;
   out.labels = recording.labels;
   fill_threads(recording, scans, window, out);
   out.blocked = detail::fill_hold_figures(scans, window, out.summary);
+  detail::fill_off_cpu(recording, scans, window, out);
   detail::fill_switch_figures(scans, window, out.summary);
   fill_marks(recording, scans, out);
   out.summary.configured_interval_ns = recording.interval_us * 1000;
   // The recording's switch numbers are read from the main GIL only; wrap-around safe.
+  if (gil == 0) out.summary.census = recording.census;
+  out.summary.switch_number_read = gil == 0;
+  out.summary.drop_request_read = recording.drop_request_read;
   if (gil == 0)
     out.summary.switch_number_delta = recording.switch_number_end - recording.switch_number_begin;
   out.summary.lost_events = recording.lost_total;

@@ -24,6 +24,10 @@ struct PythonCapabilities {
   std::string gil_location;            // "_PyRuntime.ceval.gil (one GIL per process)" ...
   std::string drop_request_location;   // "interp->ceval.gil_drop_request" ...
   std::string subinterpreters_module;  // "_xxsubinterpreters" up to 3.12, "_interpreters" after
+  // Which figures this version gives (docs/gil-internals.md, "Figures per version"):
+  std::string forced_path;  // the forced-release chain recognised, "_Py_HandlePending -> drop_gil"
+  std::string forced_unknown;           // why releases are not classified (then forced_path is "")
+  bool drop_request_at_release = true;  // voluntary_with_request measured (3.11, 3.12)
 };
 
 struct Context {
@@ -68,6 +72,9 @@ struct Report {
   // A script run without workers: the GIL over the whole script (window = script execution).
   std::optional<analysis::GilMetrics> script_gil;
   std::optional<trace::Recording> script_recording;  // only when --events is given
+  // GILs the script's own interpreters created (isolated sub-interpreters), traced from
+  // create_gil: "GIL 1 (created by Thread-1)".
+  std::vector<GilRecord> script_gils;
   std::uint64_t script_wall_ns = 0;
   std::string status = "complete";  // complete | failed | interrupted | timed_out
   int exit_status = 0;

@@ -37,6 +37,39 @@ int gilhost_read_gil_layout(void* interp, gilhost_gil_layout* out);
 const char* gilhost_gil_location(void);
 const char* gilhost_drop_request_location(void);
 
+/* 1 when the drop request can be read at every release (a per-interpreter flag: 3.11, 3.12), so
+   a voluntary release with a request pending is seen; 0 from 3.13, where the request is a bit of
+   the holder's own thread state, which a final release may already have freed. */
+int gilhost_drop_request_readable(void);
+
+/* The layout of a GIL struct create_gil just initialised for an interpreter with its own GIL
+   (the tracer recognises create_gil's pthread_*_init sequence; interpose.cpp). Returns 0, or -1
+   when `gil` is not where this version keeps a GIL (3.11: only _PyRuntime.ceval.gil). */
+int gilhost_layout_of_own_gil(void* gil, gilhost_gil_layout* out);
+
+/* Calls fn(interp->ceval.gil, interp->ceval.own_gil, arg) for every interpreter of the process
+   under the runtime's interpreter-list lock; returns the number of interpreters. The caller must
+   hold a GIL (the list's entries stay valid while it does). */
+int gilhost_for_each_interpreter(void (*fn)(const void* gil, int own_gil, void* arg), void* arg);
+
+/* How a release is classified (release_site.cpp). A release is forced when drop_gil was called
+   by the eval breaker's pending-work handler in answer to a drop request. `handler`: names of
+   that handler in libpython's symbol table, first found wins (a static function the compiler
+   inlined is looked for under the function it was inlined into). `machinery`: functions that
+   may stand between the handler and drop_gil's pthread_cond_signal(&gil->cond); the handler's
+   call into the first of them is the forced path. Both lists end with NULL. `path`: the chain as
+   people read it, for `gilhost info` and reports. The names depend on the CPython version; this
+   is the one place that knows them. */
+typedef struct gilhost_release_symbols {
+  const char* const* handler;
+  const char* const* machinery;
+  const char* path;
+} gilhost_release_symbols;
+const gilhost_release_symbols* gilhost_release_symbols_of_version(void);
+
+/* An address inside the libpython actually loaded (dladdr finds its path and load address). */
+const void* gilhost_libpython_address(void);
+
 /* The running CPython's PY_VERSION_HEX and the one the layout was compiled against: they must
    agree, since the struct offsets are only valid for the headers they came from. */
 unsigned long gilhost_layout_compiled_hexversion(void);

@@ -16,12 +16,16 @@
 #include <thread>
 #include <unordered_map>
 
+#include "trace/release_site.hpp"
+#include "trace/sched_sampler.hpp"
+
 namespace gilhost::trace {
 
 std::uintptr_t g_lo = 0;
 std::uintptr_t g_span = 0;
 GilAddrs g_gils[kMaxGils];
 int g_gil_count = 0;
+CreationPattern g_creation;
 thread_local ThreadTrace t_trace;
 
 namespace {
@@ -290,22 +294,64 @@ void store_gil(int idx, const GilAddrs& a) {
   __atomic_store_n(&d.switch_cond, a.switch_cond, __ATOMIC_RELEASE);
   __atomic_store_n(&d.switch_number, a.switch_number, __ATOMIC_RELEASE);
   __atomic_store_n(&d.locked, a.locked, __ATOMIC_RELEASE);
+  __atomic_store_n(&d.drop_request, a.drop_request, __ATOMIC_RELEASE);
+}
+}  // namespace
+
+namespace {
+// Every registration, for the reports: which GIL an index meant when (GilEntry).
+struct Registration {
+  int gil, creator_tid;
+  std::uint64_t begin_ticks, end_ticks;
+  bool created;
+};
+std::vector<Registration> g_registrations;  // guarded by g_table_mu
+
+int find_index(const void* mutex) {
+  for (int i = 0; i < g_gil_count; ++i)
+    if (g_gils[i].mutex == mutex) return i;
+  return -1;
+}
+
+// Precondition: g_table_mu held. `fresh_first`: an index never used before is preferred, so
+// that events of a GIL the script destroyed are not mixed with a later one in the same window.
+int store_new(const gilhost_gil_layout& l, bool fresh_first, bool created) {
+  int idx = 0;
+  while (idx < g_gil_count && g_gils[idx].mutex != nullptr) ++idx;  // reuse a freed index
+  if (fresh_first && g_gil_count < kMaxGils) idx = g_gil_count;
+  if (idx >= kMaxGils) return -1;
+  store_gil(idx, GilAddrs{l.mutex, l.cond, l.switch_mutex, l.switch_cond, l.switch_number, l.locked,
+                          l.gil_drop_request});
+  if (idx == g_gil_count) __atomic_store_n(&g_gil_count, idx + 1, __ATOMIC_RELEASE);
+  g_registrations.push_back({idx, int(syscall(SYS_gettid)), now_ticks(), 0, created});
+  recompute_bounds();
+  return idx;
+}
+
+void end_registration(int idx) {
+  for (Registration& r : g_registrations)
+    if (r.gil == idx && r.end_ticks == 0) r.end_ticks = now_ticks();
 }
 }  // namespace
 
 int Tracer::register_gil(const gilhost_gil_layout& l) {
   std::lock_guard lock(g_table_mu);
-  int idx = 0;
-  while (idx < g_gil_count && g_gils[idx].mutex != nullptr) ++idx;  // reuse a freed index
-  if (idx >= kMaxGils) return -1;
+  // Already registered when create_gil was recognised (a :sub worker's GIL).
+  int idx = find_index(l.mutex);
+  if (idx < 0) idx = store_new(l, false, false);
+  if (idx < 0) return -1;
   // The caller holds this GIL, so its own bits for a reused index must describe that; other
   // threads that used the index's previous GIL have exited (see unregister_gil).
   t_trace.holds |= 1ull << idx;
   t_trace.in_mutex &= ~(1ull << idx);
-  store_gil(idx,
-            GilAddrs{l.mutex, l.cond, l.switch_mutex, l.switch_cond, l.switch_number, l.locked});
-  if (idx == g_gil_count) __atomic_store_n(&g_gil_count, idx + 1, __ATOMIC_RELEASE);
-  recompute_bounds();
+  return idx;
+}
+
+int Tracer::register_created_gil(const gilhost_gil_layout& l) {
+  std::lock_guard lock(g_table_mu);
+  if (find_index(l.mutex) >= 0) return find_index(l.mutex);
+  int idx = store_new(l, true, true);
+  if (idx >= 0) t_trace.holds &= ~(1ull << idx), t_trace.in_mutex &= ~(1ull << idx);
   return idx;
 }
 
@@ -313,15 +359,43 @@ void Tracer::unregister_gil(int index) {
   std::lock_guard lock(g_table_mu);
   if (index <= 0 || index >= g_gil_count) return;  // the main GIL (0) stays for the process
   store_gil(index, GilAddrs{});
+  end_registration(index);
   t_trace.holds &= ~(1ull << index);
   t_trace.in_mutex &= ~(1ull << index);
   recompute_bounds();
 }
 
+void Tracer::unregister_destroyed_gil(const void* cond) {
+  int idx = -1;
+  {
+    std::lock_guard lock(g_table_mu);
+    for (int i = 1; i < g_gil_count; ++i)
+      if (g_gils[i].cond == cond) idx = i;
+  }
+  if (idx > 0) unregister_gil(idx);
+}
+
+void Tracer::set_creation_pattern(const gilhost_gil_layout& l) {
+  g_creation = CreationPattern{l.size, l.offset_mutex, l.offset_switch_mutex, l.offset_cond,
+                               l.offset_switch_cond};
+}
+
+int Tracer::index_of(const void* mutex) {
+  std::lock_guard lock(g_table_mu);
+  return find_index(mutex);
+}
+
 void Tracer::arm(int holder_gil) {
+  init_release_sites();   // before the first release can need it
+  SchedSampler::start();  // samples every thread before the first event below
   t_trace.holds |= 1ull << holder_gil;
   t_trace.in_mutex = 0;
   g.armed.store(true);
+  // The caller holds the GIL from now on: without this event a thread that never releases it
+  // (`gilhost run -c "sum(range(3*10**7))"`) would have no hold at all.
+  emit_at(now_ticks_ordered(), EventKind::kAcquire, holder_gil,
+          std::uint32_t(__atomic_load_n(g_gils[holder_gil].switch_number, __ATOMIC_ACQUIRE)),
+          kAcquireAtArm);
   {
     std::lock_guard lock(g.stop_mu);
     g.stop = false;
@@ -339,10 +413,12 @@ void Tracer::disarm() {
   }
   g.stop_cv.notify_all();
   if (g.collector.joinable()) g.collector.join();
+  SchedSampler::stop();
 }
 
 Recording Tracer::snapshot(std::uint64_t begin_ticks, std::uint64_t end_ticks, bool consume) {
   Recording rec;
+  if (armed()) SchedSampler::sample_now();  // covers the window's end exactly
   std::lock_guard drain(g.drain_mu);
   drain_all_locked();
   const Clock clock = Clock::current();
@@ -362,6 +438,16 @@ Recording Tracer::snapshot(std::uint64_t begin_ticks, std::uint64_t end_ticks, b
   rec.lost_total += g.unslotted_lost.load();
   rec.window_begin_ns = clock.to_ns(begin_ticks);
   rec.window_end_ns = clock.to_ns(end_ticks);
+  {
+    std::lock_guard table(g_table_mu);
+    for (const Registration& reg : g_registrations) {
+      if (reg.begin_ticks > end_ticks || (reg.end_ticks && reg.end_ticks < begin_ticks)) continue;
+      rec.gils.push_back({reg.gil, reg.creator_tid, clock.to_ns(reg.begin_ticks),
+                          reg.end_ticks ? clock.to_ns(reg.end_ticks) : 0, reg.created});
+    }
+  }
+  rec.sched = SchedSampler::take(begin_ticks, end_ticks, consume,
+                                 [&clock](std::uint64_t t) { return clock.to_ns(t); });
   std::lock_guard labels(g.label_mu);
   own_labels(rec);
   rec.kernels.assign(g.kernels.names.begin(), g.kernels.names.end());

@@ -8,6 +8,7 @@
 #include "python/ref.hpp"
 #include "python_build.hpp"
 #include "trace/gil_layout.h"
+#include "trace/release_site.hpp"
 
 namespace gilhost::workload {
 namespace {
@@ -41,6 +42,13 @@ report::PythonCapabilities python_capabilities() {
   c.drop_request_location = gilhost_drop_request_location();
   // The private module behind interpreters (PEP 554/734) was renamed in 3.13.
   c.subinterpreters_module = PY_VERSION_HEX >= 0x030D0000 ? "_interpreters" : "_xxsubinterpreters";
+  const trace::ReleaseSiteInfo sites = trace::release_site_info();
+  if (sites.problem.empty()) {
+    c.forced_path = sites.path;
+  } else {
+    c.forced_unknown = sites.problem;
+  }
+  c.drop_request_at_release = gilhost_drop_request_readable() != 0;
   return c;
 }
 

@@ -191,6 +191,7 @@ std::vector<report::GilRecord> sub_gil_metrics(const trace::Recording& r,
     report::GilRecord rec{g.gil, g.interpreter,
                           analysis::compute_gil_metrics(r, std::uint8_t(g.gil))};
     rec.metrics.summary.switch_number_delta = g.switch_number_end - g.switch_number_begin;
+    rec.metrics.summary.switch_number_read = true;
     out.push_back(std::move(rec));
   }
   return out;

@@ -1,7 +1,9 @@
 // `gilhost run`: the script, then each worker configuration's warm-up and measured runs.
 #include "workload/run_command.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <string>
 
 #include "analysis/metrics.hpp"
 #include "python/interpreter.hpp"
@@ -76,6 +78,26 @@ void write_reports(const cli::RunOptions& o, report::Report& r) {
       v, [] { return g_stop_signal.load(); });
 }
 
+// The GILs the script's own interpreters made (not gilhost's :sub workers), one block each.
+std::vector<report::GilRecord> script_gils(const trace::Recording& rec) {
+  std::vector<report::GilRecord> out;
+  for (const trace::GilEntry& e : rec.gils) {
+    if (!e.created || e.gil == 0) continue;
+    std::string who = "tid " + std::to_string(e.creator_tid);
+    for (const trace::ThreadEvents& t : rec.threads) {
+      if (t.info.tid == e.creator_tid && !t.info.python_name.empty()) who = t.info.python_name;
+    }
+    auto same = [&](const report::GilRecord& g) { return g.gil == e.gil; };
+    if (auto it = std::find_if(out.begin(), out.end(), same); it != out.end()) {
+      it->interpreter += " and a later GIL at the same index";
+      continue;
+    }
+    std::string name = "GIL " + std::to_string(e.gil) + " (created by " + who + ")";
+    out.push_back({e.gil, name, analysis::compute_gil_metrics(rec, std::uint8_t(e.gil))});
+  }
+  return out;
+}
+
 // Where a script run without workers starts: its window opens before the top level runs.
 struct ScriptStart {
   std::uint64_t ticks = trace::now_ticks();
@@ -86,12 +108,17 @@ struct ScriptStart {
 // A script run without workers: the GIL over its whole execution, like python3.12 SCRIPT.
 void finish_script_run(Session& s, const cli::RunOptions& o, std::optional<int> script_status,
                        const ScriptStart& start, report::Report& r) {
-  if (!script_status) script_status = join_script_threads();
+  // As python3.12 does in Py_FinalizeEx, after sys.exit() too: the non-daemon threads are
+  // joined inside the window, so their GIL events are recorded (daemon threads are not waited
+  // for, and whatever they do after the window is not in any report).
+  std::optional<int> joined = join_script_threads();
+  if (!script_status) script_status = joined;
   r.script_wall_ns = std::uint64_t((std::chrono::steady_clock::now() - start.wall).count());
   if (s.traced()) {
     trace::Recording rec =
         s.record(start.ticks, trace::now_ticks(), start.switch_number, s.switch_number());
     r.script_gil = analysis::compute_metrics(rec);
+    r.script_gils = script_gils(rec);
     if (keeps_recordings(o)) r.script_recording = std::move(rec);
   }
   r.exit_status = script_status.value_or(0);

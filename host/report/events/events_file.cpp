@@ -60,8 +60,8 @@ void write_events(Out& out, const trace::Recording& rec) {
   fmt::format_to(std::back_inserter(out), "events {}\n", order.size());
   for (const EventRef& ref : order) {
     const trace::Event& e = rec.threads[ref.thread].events[ref.index];
-    fmt::format_to(std::back_inserter(out), "{} {} {} {} {}\n", e.ts_ns, ref.thread,
-                   event_kind_name(e.kind), unsigned(e.gil), e.aux);
+    fmt::format_to(std::back_inserter(out), "{} {} {} {} {} {}\n", e.ts_ns, ref.thread,
+                   event_kind_name(e.kind), unsigned(e.gil), e.aux, unsigned(e.flags));
   }
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "analysis/stats.hpp"
+#include "report/busy_machine.hpp"
 #include "report/role_run.hpp"
 
 namespace gilhost::report {
@@ -30,38 +31,60 @@ Json distribution_json(const Distribution& d) {
           {"max_ns", d.max_ns}};
 }
 
-Json gil_stats_json(const GilStats& g) {
-  return {
-      {"held_fraction", g.held_fraction},     {"hold", distribution_json(g.hold)},
-      {"wait", distribution_json(g.wait)},    {"releases", g.releases},
-      {"forced_releases", g.forced_releases}, {"drop_requests", g.drop_requests},
-      {"handoff_waits", g.handoff_waits},     {"handoff_wait", distribution_json(g.handoff_wait)},
-      {"native_sections", g.native_sections}, {"native_ns", g.native_ns}};
+// `drop_request_read`: false where CPython's drop request is not readable at a voluntary release
+// (3.13+, GilSummary::drop_request_read): the count would only repeat forced_releases.
+Json gil_stats_json(const GilStats& g, bool drop_request_read) {
+  return {{"held_fraction", g.held_fraction},
+          {"hold", distribution_json(g.hold)},
+          {"wait", distribution_json(g.wait)},
+          {"releases", g.releases},
+          {"forced_releases", g.forced_releases},
+          {"drop_requests", g.drop_requests},
+          {"request_pending_releases",
+           drop_request_read ? Json(g.request_pending_releases) : Json(nullptr)},
+          {"handshakes", g.handshakes},
+          {"unclassified_releases", g.unclassified_releases},
+          {"held_off_cpu_ns", g.held_off_cpu_ns},
+          {"hold_off_cpu", distribution_json(g.hold_off_cpu)},
+          {"handoff_waits", g.handoff_waits},
+          {"handoff_wait", distribution_json(g.handoff_wait)},
+          {"native_sections", g.native_sections},
+          {"native_ns", g.native_ns}};
 }
 
 Json summary_json(const analysis::GilSummary& s) {
-  return {{"window_ns", s.window_ns},
-          {"held_ns", s.held_ns},
-          {"free_ns", s.free_ns},
-          {"utilisation_fraction", s.utilisation},
-          {"acquires", s.acquires},
-          {"holder_changes", s.holder_changes},
-          {"drop_requests", s.drop_requests},
-          {"forced_switches", s.forced_switches},
-          {"handoff", distribution_json(s.handoff)},
-          {"handoff_voluntary", distribution_json(s.handoff_voluntary)},
-          {"handoff_forced", distribution_json(s.handoff_forced)},
-          {"achieved_interval", distribution_json(s.achieved_interval)},
-          {"configured_interval_ns", s.configured_interval_ns},
-          {"mean_waiters", s.mean_waiters},
-          {"max_waiters", s.max_waiters},
-          {"switch_number_delta", s.switch_number_delta},
-          {"overlapping_holds", s.overlapping_holds},
-          {"lost_events", s.lost_events},
-          {"malformed_events", s.malformed_events}};
+  return {
+      {"window_ns", s.window_ns},
+      {"held_ns", s.held_ns},
+      {"free_ns", s.free_ns},
+      {"utilisation_fraction", s.utilisation},
+      {"acquires", s.acquires},
+      {"holder_changes", s.holder_changes},
+      {"thread_state_switches", s.thread_state_switches},
+      {"drop_requests", s.drop_requests},
+      {"forced_switches", s.forced_switches},
+      {"request_pending_releases",
+       s.drop_request_read ? Json(s.request_pending_releases) : Json(nullptr)},
+      {"voluntary_with_request",
+       s.drop_request_read ? Json(s.voluntary_with_request) : Json(nullptr)},
+      {"handshakes", s.handshakes},
+      {"unclassified_releases", s.unclassified_releases},
+      {"held_off_cpu_ns", s.sched_sampled ? Json(s.held_off_cpu_ns) : Json(nullptr)},
+      {"held_off_cpu_fraction", s.sched_sampled ? Json(s.held_off_cpu_fraction()) : Json(nullptr)},
+      {"handoff", distribution_json(s.handoff)},
+      {"handoff_voluntary", distribution_json(s.handoff_voluntary)},
+      {"handoff_forced", distribution_json(s.handoff_forced)},
+      {"achieved_interval", distribution_json(s.achieved_interval)},
+      {"configured_interval_ns", s.configured_interval_ns},
+      {"mean_waiters", s.mean_waiters},
+      {"max_waiters", s.max_waiters},
+      {"switch_number_delta", s.switch_number_delta},
+      {"overlapping_holds", s.overlapping_holds},
+      {"lost_events", s.lost_events},
+      {"malformed_events", s.malformed_events}};
 }
 
-Json thread_json(const analysis::ThreadMetrics& t, std::size_t index) {
+Json thread_json(const analysis::ThreadMetrics& t, std::size_t index, bool drop_request_read) {
   Json j = {{"index", index},
             {"name", thread_name(t.info)},
             {"tid", t.info.tid},
@@ -70,7 +93,7 @@ Json thread_json(const analysis::ThreadMetrics& t, std::size_t index) {
             {"python_name", t.info.python_name},
             {"os_name", t.info.os_name},
             {"lost_events", t.lost}};
-  j.update(gil_stats_json(t.gil));
+  j.update(gil_stats_json(t.gil, drop_request_read));
   return j;
 }
 
@@ -95,9 +118,10 @@ Json blocked_json(const GilMetrics& m) {
 Json gil_json(const GilMetrics& m) {
   Json threads = Json::array();
   for (std::size_t i = 0; i < m.threads.size(); ++i)
-    threads.push_back(thread_json(m.threads[i], i));
+    threads.push_back(thread_json(m.threads[i], i, m.summary.drop_request_read));
   Json roles = Json::object();
-  for (const auto& [role, stats] : m.roles) roles[role] = gil_stats_json(stats);
+  for (const auto& [role, stats] : m.roles)
+    roles[role] = gil_stats_json(stats, m.summary.drop_request_read);
   Json marks = Json::array();
   for (const auto& [ts, label] : m.marks) marks.push_back({{"ts_ns", ts}, {"label", label}});
   return {{"summary", summary_json(m.summary)},
@@ -279,25 +303,45 @@ Json config_json(const ConfigResult& c) {
 }  // namespace
 
 Json context_json(const Context& c) {
-  return {{"gilhost_version", c.gilhost_version},
-          {"python_version", c.python_version},
-          {"python_executable", c.python_executable},
-          {"python_capabilities",
-           {{"host", c.python.host},
-            {"per_interpreter_gil", c.python.per_interpreter_gil},
-            {"free_threaded", c.python.free_threaded},
-            {"gil_enabled", c.python.gil_enabled},
-            {"gil_location", c.python.gil_location},
-            {"drop_request_location", c.python.drop_request_location},
-            {"subinterpreters_module", c.python.subinterpreters_module}}},
-          {"cpu_model", c.cpu_model},
-          {"cpu_count", c.cpu_count},
-          {"switch_interval_ns", c.switch_interval_ns},
-          {"argv", c.argv},
-          {"date", c.date},
-          {"clock_source", c.clock_source},
-          {"traced", c.traced},
-          {"script", c.script}};
+  return {
+      {"gilhost_version", c.gilhost_version},
+      {"python_version", c.python_version},
+      {"python_executable", c.python_executable},
+      {"python_capabilities",
+       {{"host", c.python.host},
+        {"per_interpreter_gil", c.python.per_interpreter_gil},
+        {"free_threaded", c.python.free_threaded},
+        {"gil_enabled", c.python.gil_enabled},
+        {"gil_location", c.python.gil_location},
+        {"drop_request_location", c.python.drop_request_location},
+        {"subinterpreters_module", c.python.subinterpreters_module},
+        {"forced_path", c.python.forced_path.empty() ? Json(nullptr) : Json(c.python.forced_path)},
+        {"forced_unknown",
+         c.python.forced_unknown.empty() ? Json(nullptr) : Json(c.python.forced_unknown)},
+        {"drop_request_at_release", c.python.drop_request_at_release}}},
+      {"cpu_model", c.cpu_model},
+      {"cpu_count", c.cpu_count},
+      {"switch_interval_ns", c.switch_interval_ns},
+      {"argv", c.argv},
+      {"date", c.date},
+      {"clock_source", c.clock_source},
+      {"traced", c.traced},
+      {"script", c.script}};
+}
+
+Json script_gils_json(const Report& r) {
+  Json gils = Json::array();
+  for (const GilRecord& g : r.script_gils)
+    gils.push_back(
+        {{"gil", g.gil}, {"interpreter", g.interpreter}, {"metrics", gil_json(g.metrics)}});
+  return gils;
+}
+
+// Warnings a reader must see before trusting the figures (the text report's opening lines).
+Json warnings_json(const Report& r) {
+  Json out = Json::array();
+  if (std::string w = busy_machine_warning(r); !w.empty()) out.push_back(w);
+  return out;
 }
 
 std::string render_json(const Report& r) {
@@ -307,9 +351,11 @@ std::string render_json(const Report& r) {
               {"context", context_json(r.context)},
               {"status", r.status},
               {"exit_status", r.exit_status},
+              {"warnings", warnings_json(r)},
               {"configs", std::move(configs)},
               {"script_wall_ns", r.script_wall_ns},
-              {"script_gil", r.script_gil ? gil_json(*r.script_gil) : Json(nullptr)}};
+              {"script_gil", r.script_gil ? gil_json(*r.script_gil) : Json(nullptr)},
+              {"script_gils", script_gils_json(r)}};
   return doc.dump(2) + "\n";
 }
 
