@@ -357,6 +357,26 @@ TEST_CASE("json: per-run figures equal the inputs, with units in key names", "[r
   CHECK(run["gil"]["threads"][1]["wait"]["p99_ns"] == 10'100'000);
 }
 
+TEST_CASE("a drop request not read at releases (3.13+) is unknown, not zero", "[report]") {
+  Report r = make_report(1);
+  analysis::GilMetrics& m = *r.configs[0].runs[0].gil;
+  m.summary.request_pending_releases = m.summary.forced_switches;
+  m.summary.voluntary_with_request = 0;
+  m.summary.drop_request_read = false;
+  const std::string text = report::render_text(r);
+  CHECK(contains(text, "voluntary releases with a request pending: not measured on this CPython"));
+  CHECK_FALSE(contains(text, "0 voluntary releases with a request pending"));
+  auto j = nlohmann::json::parse(report::render_json(r));
+  const auto& gil = j["configs"][0]["runs"][0]["gil"];
+  CHECK(gil["summary"]["voluntary_with_request"].is_null());
+  CHECK(gil["summary"]["request_pending_releases"].is_null());
+  CHECK(gil["threads"][0]["request_pending_releases"].is_null());
+  CHECK(gil["summary"]["forced_switches"] == m.summary.forced_switches);  // still measured
+  m.summary.drop_request_read = true;
+  auto read = nlohmann::json::parse(report::render_json(r));
+  CHECK(read["configs"][0]["runs"][0]["gil"]["summary"]["voluntary_with_request"] == 0);
+}
+
 TEST_CASE("json: who-blocked-whom is a list with thread names", "[report][json]") {
   auto j = nlohmann::json::parse(report::render_json(make_report(1)));
   const auto& blocked = j["configs"][0]["runs"][0]["gil"]["blocked"];
