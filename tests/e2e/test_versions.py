@@ -27,6 +27,17 @@ class VersionTest(GilhostTestCase):
         else:
             self.assertIn("eval_breaker", caps["drop_request_location"])
             self.assertIn("gh-112175", caps["drop_request_location"])
+        # Which figures exist (docs/gil-internals.md, "Figures per version").
+        self.assertIsNone(caps["forced_unknown"])
+        self.assertTrue(caps["forced_path"].endswith("-> drop_gil"), caps["forced_path"])
+        self.assertEqual(caps["drop_request_at_release"], PYTHON < (3, 13))
+        summary = data["configs"][0]["runs"][0]["gil"]["summary"]
+        if PYTHON < (3, 13):
+            self.assertIsInstance(summary["voluntary_with_request"], int)
+        else:  # not read on 3.13: unknown, not 0
+            self.assertIsNone(summary["voluntary_with_request"])
+            self.assertIsNone(summary["request_pending_releases"])
+        self.assertIsInstance(summary["forced_switches"], int)
 
     def test_pending_calls_are_not_gil_requests(self):
         # 3.13 locks gil->mutex in _PyEval_AddPendingCall without taking the GIL; read as a
