@@ -30,11 +30,15 @@ bool script_only(const Json& doc) {
 }
 
 // The measured run of config `i` in one round's report (a copy), or nothing. A script run
-// without workers is one pseudo-configuration: the script's GIL over its whole execution.
+// without workers is one pseudo-configuration: the script's GIL over its whole execution, and
+// the own GILs of the sub-interpreters it made (script_gils, shaped like a run's gils).
 std::optional<Json> run_of(const Json& doc, std::size_t i) {
   if (script_only(doc)) {
     if (i != 0) return std::nullopt;
-    return Json{{"gil", doc["script_gil"]}};
+    Json r{{"gil", doc["script_gil"]}};
+    if (doc.contains("script_gils") && doc["script_gils"].is_array())
+      r["gils"] = doc["script_gils"];
+    return r;
   }
   if (!doc.contains("configs") || i >= doc["configs"].size()) return std::nullopt;
   const Json& runs = doc["configs"][i]["runs"];
@@ -154,12 +158,17 @@ std::vector<FigureDef> role_figures(const std::string& role) {
           {role + " wait p99", "ns", wait("p99_ns")}};
 }
 
+// The text report's check line (docs/metrics.md, "Cross-checks"): CPython's thread-state
+// switches as traced = switch_number delta (holder changes between OS threads in reports that
+// predate that figure), nothing lost, malformed, overlapping or unclassified.
 bool checks_pass(const Json& run) {
   const Json* s = run.contains("gil") ? &run["gil"]["summary"] : nullptr;
   if (s == nullptr || s->is_null()) return false;
-  return s->value("holder_changes", -1) == s->value("switch_number_delta", -2) &&
+  const char* switches =
+      s->contains("thread_state_switches") ? "thread_state_switches" : "holder_changes";
+  return s->value(switches, -1) == s->value("switch_number_delta", -2) &&
          s->value("lost_events", 1) == 0 && s->value("malformed_events", 1) == 0 &&
-         s->value("overlapping_holds", 1) == 0;
+         s->value("overlapping_holds", 1) == 0 && s->value("unclassified_releases", 0) == 0;
 }
 
 std::vector<std::string> role_names(const Comparison& c, std::size_t i) {

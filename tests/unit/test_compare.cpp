@@ -90,6 +90,43 @@ TEST_CASE("compute_tables: one inconsistent round turns that version's check off
   gilhost::compare::compute_tables(c);
   CHECK(c.configs[1].checks == std::vector<bool>{false});
   CHECK(c.configs[0].checks == std::vector<bool>{true});
+  // Thread-state switches are the check where reported (a legacy sub-interpreter changes thread
+  // state on one OS thread: switch_number counts it, holder changes do not).
+  Json legacy = round(100, 100, 5, false);
+  legacy["configs"][1]["runs"][0]["gil"]["summary"]["thread_state_switches"] = 6;
+  Json unclassified = round(100, 100, 5);
+  unclassified["configs"][1]["runs"][0]["gil"]["summary"]["unclassified_releases"] = 3;
+  c.rounds = {{legacy}};
+  gilhost::compare::compute_tables(c);
+  CHECK(c.configs[1].checks == std::vector<bool>{true});
+  c.rounds = {{unclassified}};
+  gilhost::compare::compute_tables(c);
+  CHECK(c.configs[1].checks == std::vector<bool>{false});
+}
+
+TEST_CASE("compute_tables: a script run's own GILs are summed; none on 3.11 is not 0",
+          "[compare]") {
+  auto script_round = [](Json gils) {
+    Json doc = round(0, 0, 0);
+    Json summary = doc["configs"][1]["runs"][0]["gil"];
+    doc["configs"] = Json::array();
+    doc["script_gil"] = summary;
+    if (!gils.is_null()) doc["script_gils"] = std::move(gils);
+    return doc;
+  };
+  auto own = [](int forced) {
+    return Json{{"interpreter", "sub (created by MainThread)"},
+                {"metrics", {{"summary", {{"window_ns", 5e8}, {"forced_switches", forced}}}}}};
+  };
+  Comparison c;
+  c.hosts = {"3.11", "3.13"};
+  c.python_versions = {"3.11.7", "3.13.0"};
+  c.rounds = {{script_round(Json::array())}, {script_round(Json::array({own(10), own(20)}))}};
+  gilhost::compare::compute_tables(c);
+  REQUIRE(c.configs.size() == 1);
+  const auto& r = row(c, 0, "own GILs: forced switches/s");
+  CHECK_FALSE(r.values[0].has_value());  // 3.11 made no own GIL: not seen
+  CHECK(*r.values[1] == Approx(60));     // 10 / 0.5 s + 20 / 0.5 s
 }
 
 TEST_CASE("renderers say calls/s are not comparable and show unseen figures as a dash",
