@@ -56,9 +56,9 @@ int gilhost_for_each_interpreter(void (*fn)(const void* gil, int own_gil, void* 
    by the eval breaker's pending-work handler in answer to a drop request. `handler`: names of
    that handler in libpython's symbol table, first found wins (a static function the compiler
    inlined is looked for under the function it was inlined into). `machinery`: functions that
-   may stand between the handler and drop_gil's pthread_cond_signal(&gil->cond); the handler's
-   call into the first of them is the forced path. Both lists end with NULL. `path`: the chain as
-   people read it, for `gilhost info` and reports. The names depend on the CPython version; this
+   may stand between the handler and drop_gil's pthread_cond_signal(&gil->cond); a direct call
+   of the handler into one of them is the forced path. Both lists end with NULL. `path`: the chain
+   as people read it, for `gilhost info` and reports. The names depend on the CPython version; this
    is the one place that knows them. */
 typedef struct gilhost_release_symbols {
   const char* const* handler;
