@@ -123,7 +123,10 @@ Sites resolve() {
     return s;
   }
   if (s.machinery.empty()) {
-    s.info.problem = std::string("libpython has no symbol ") + names->machinery[0] +
+    std::string list;
+    for (const char* const* m = names->machinery; *m; ++m)
+      list += (list.empty() ? "" : ", ") + std::string(*m);
+    s.info.problem = "libpython has none of the symbols " + list +
                      " (stripped?): releases cannot be classified as forced or voluntary";
     return s;
   }

@@ -64,10 +64,9 @@ void print_libpython() {
 void print_figures(const report::PythonCapabilities& c) {
   fmt::print("figures on this CPython (host {})\n", c.host);
   fmt::print("  GIL              {}\n", c.gil_location);
-  fmt::print("  forced/voluntary {}\n",
-             c.forced_path.empty()
-                 ? "unknown (releases are not classified: " + c.forced_unknown + ")"
-                 : "from the release's call chain: " + c.forced_path);
+  fmt::print("  forced/voluntary {}\n", c.forced_path.empty()
+                                            ? "unknown: " + c.forced_unknown
+                                            : "from the release's call chain: " + c.forced_path);
   fmt::print("  drop request     {}\n", c.drop_request_location);
   fmt::print("                   {}\n",
              c.drop_request_at_release
