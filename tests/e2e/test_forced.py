@@ -1,6 +1,7 @@
 """Forced switches, every GIL, unrecorded spans and the busy-machine figure, on cases whose
 answers are known from how CPython releases the GIL (docs/metrics.md; per version:
 docs/gil-internals.md, "Figures per version")."""
+import json
 import os
 import shutil
 import subprocess
@@ -99,6 +100,41 @@ class ForcedTest(GilhostTestCase):
             self.assertNotIn("holder changes", check)
         else:
             self.assertIn("changed thread state on one thread", check)
+
+
+@unittest.skipUnless(shutil.which("strip"), "needs binutils' strip")
+class StrippedLibpythonTest(GilhostTestCase):
+    """A libpython without its symbol table: the chain cannot be found, so every release is
+    unclassified and the reports say so, on every version (no guessed verdict)."""
+
+    def test_releases_are_unclassified_and_said_to_be(self):
+        import sysconfig
+        import tempfile
+        lib = os.path.join(sysconfig.get_config_var("LIBDIR"),
+                           sysconfig.get_config_var("INSTSONAME"))
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = os.path.join(tmp, os.path.basename(lib))
+            subprocess.run(["strip", "--strip-all", "-o", copy, lib], check=True)
+            env = dict(os.environ, LD_LIBRARY_PATH=tmp)
+            info = run("info", env=env)
+            self.assertOk(info)
+            self.assertIn(f"libpython        {copy} (loaded)", info.stdout)
+            self.assertIn("forced/voluntary unknown: libpython has no", info.stdout)
+            path = os.path.join(tmp, "out.json")
+            proc = run("run", "--json", path, "--workers", "spin=2", "--duration", "0.2s",
+                       CASES, env=env)
+            self.assertOk(proc)
+            self.assertIn("releases not classified", proc.stdout + proc.stderr)
+            with open(path) as f:
+                data = json.load(f)
+        caps = data["context"]["python_capabilities"]
+        self.assertIsNone(caps["forced_path"])
+        self.assertIn("stripped?", caps["forced_unknown"])
+        s = data["configs"][0]["runs"][0]["gil"]["summary"]
+        self.assertEqual(s["forced_switches"], 0)
+        self.assertGreaterEqual(s["unclassified_releases"], 2)
+        for t in threads(data).values():
+            self.assertEqual(t["unclassified_releases"], t["releases"], t)
 
 
 class EveryGilTest(GilhostTestCase):
