@@ -62,6 +62,18 @@ std::optional<double> gil_fig(const Json& run, const char* key) {
   return number(run, Json::json_pointer("/gil/summary/" + std::string(key)));
 }
 
+// The forced/voluntary verdict of every release of this GIL is known: a version whose
+// libpython hides the chain (metrics.md, "unclassified") has no forced figure, rather than 0.
+bool classified(const Json& summary) { return summary.value("unclassified_releases", 0) == 0; }
+
+// A figure that rests on the verdict, for the main GIL: unseen when any release was not
+// classified.
+std::optional<double> verdict_fig(const Json& run, const char* key) {
+  if (!run.contains("gil") || !run["gil"].contains("summary")) return std::nullopt;
+  if (!classified(run["gil"]["summary"])) return std::nullopt;
+  return gil_fig(run, key);
+}
+
 std::vector<FigureDef> gil_figures() {
   using P = Json::json_pointer;
   return {
@@ -90,14 +102,14 @@ std::vector<FigureDef> gil_figures() {
        }},
       {"forced switches/s", "/s",
        [](const Json& r, const Json*) -> std::optional<double> {
-         if (!r.contains(P("/gil/summary"))) return std::nullopt;
+         if (!verdict_fig(r, "forced_switches")) return std::nullopt;
          return per_second(r["gil"]["summary"], "forced_switches");
        }},
       // FORCE_SWITCHING: the releaser of a forced switch waits on switch_cond until the next
       // holder took the GIL, unless it already had (drop_gil, Python/ceval_gil.c).
       {"forced releases that waited for the taker", "%",
        [](const Json& r, const Json*) -> std::optional<double> {
-         auto forced = gil_fig(r, "forced_switches");
+         auto forced = verdict_fig(r, "forced_switches");
          if (!forced || *forced <= 0 || !r.contains(P("/gil/threads"))) return std::nullopt;
          double waits = 0;
          for (const Json& t : r["gil"]["threads"]) waits += t.value("handoff_waits", 0.0);
@@ -105,12 +117,12 @@ std::vector<FigureDef> gil_figures() {
        }},
       {"hand-off p50 (forced)", "ns",
        [](const Json& r, const Json*) -> std::optional<double> {
-         auto n = gil_fig(r, "handoff_forced/count");
+         auto n = verdict_fig(r, "handoff_forced/count");
          return n && *n > 0 ? gil_fig(r, "handoff_forced/p50_ns") : std::nullopt;
        }},
       {"hand-off p50 (voluntary)", "ns",
        [](const Json& r, const Json*) -> std::optional<double> {
-         auto n = gil_fig(r, "handoff_voluntary/count");
+         auto n = verdict_fig(r, "handoff_voluntary/count");
          return n && *n > 0 ? gil_fig(r, "handoff_voluntary/p50_ns") : std::nullopt;
        }},
       {"mean waiters", "", [](const Json& r, const Json*) { return gil_fig(r, "mean_waiters"); }},
@@ -121,6 +133,7 @@ std::vector<FigureDef> gil_figures() {
          bool any = false;
          for (const Json& g : r["gils"]) {
            if (g.value("interpreter", "") == "main") continue;
+           if (!classified(g["metrics"]["summary"])) return std::nullopt;
            any = true;
            sum += per_second(g["metrics"]["summary"], "forced_switches");
          }

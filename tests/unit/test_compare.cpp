@@ -102,6 +102,9 @@ TEST_CASE("compute_tables: one inconsistent round turns that version's check off
   c.rounds = {{unclassified}};
   gilhost::compare::compute_tables(c);
   CHECK(c.configs[1].checks == std::vector<bool>{false});
+  // Releases whose verdict is unknown leave the forced figures unseen, not 0.
+  CHECK_FALSE(row(c, 1, "forced switches/s").values[0].has_value());
+  CHECK(row(c, 1, "drop requests/s").values[0].has_value());
 }
 
 TEST_CASE("compute_tables: a script run's own GILs are summed; none on 3.11 is not 0",
