@@ -118,6 +118,25 @@ TEST_CASE("html: the data blob parses back", "[html]") {
   CHECK(rec["timeline"]["threads"][0]["coverage"].is_null());
 }
 
+TEST_CASE("html: the context says which figures this CPython gives", "[html]") {
+  auto r = synthetic_report(1);
+  r.context.python.forced_path = "_Py_HandlePending -> drop_gil";
+  r.context.python.drop_request_location = "bit 0 of the holder's tstate->eval_breaker";
+  r.context.python.drop_request_at_release = false;
+  auto entry = [](const Json& d, const char* key) {
+    for (const Json& kv : d["context"])
+      if (kv[0] == key) return kv[1].get<std::string>();
+    return std::string("(missing)");
+  };
+  Json d = blob(render_html(r));
+  CHECK(entry(d, "forced/voluntary") ==
+        "from the release's call chain: _Py_HandlePending -> drop_gil");
+  CHECK(entry(d, "drop request").find("not measured") != std::string::npos);
+  r.context.python.forced_path.clear();
+  r.context.python.forced_unknown = "libpython has no symbol _Py_HandlePending (stripped?)";
+  CHECK(entry(blob(render_html(r)), "forced/voluntary").rfind("unknown: libpython", 0) == 0);
+}
+
 TEST_CASE("html: timeline spans are the recording's, from the window begin", "[html]") {
   Json d = blob(render_html(synthetic_report(1)));
   const Json& threads = d["recordings"][0]["timeline"]["threads"];

@@ -99,6 +99,13 @@ HtmlJson html_header(const Context& c, const std::string& status, const std::str
 
 namespace {
 
+// Which figures this CPython gives (docs/gil-internals.md, "Figures per version"); an old
+// report without the record (no host) shows nothing rather than a guess.
+std::string forced_verdict(const PythonCapabilities& p) {
+  if (!p.forced_path.empty()) return "from the release's call chain: " + p.forced_path;
+  return p.forced_unknown.empty() ? "-" : "unknown: " + p.forced_unknown;
+}
+
 HtmlJson context_json(const Report& r) {
   const Context& c = r.context;
   return HtmlJson::array(
@@ -106,6 +113,15 @@ HtmlJson context_json(const Report& r) {
        {"command line", fmt::format("{}", fmt::join(c.argv, " "))},
        {"gilhost", c.gilhost_version},
        {"Python", c.python_version + " (" + c.python_executable + ")"},
+       {"forced/voluntary", forced_verdict(c.python)},
+       {"drop request",
+        c.python.drop_request_location.empty()
+            ? "-"
+            : c.python.drop_request_location +
+                  (c.python.drop_request_at_release
+                       ? " (read at every release)"
+                       : " (not read at a release: voluntary releases with a request pending "
+                         "not measured)")},
        {"CPU", fmt::format("{} · {} online CPUs", c.cpu_model, c.cpu_count)},
        {"switch interval",
         c.switch_interval_ns ? cli::format_ns(double(c.switch_interval_ns)) : "-"},
