@@ -117,7 +117,7 @@ double cpu_percent(std::uint64_t cpu_ns, std::uint64_t wall_ns) {
 }
 
 Json worker_json(const analysis::WorkerResult& w, std::uint64_t wall_ns) {
-  Distribution latency = analysis::distribution_of(w.latencies_ns);
+  Distribution latency = analysis::distribution_of(w.latency);
   return {{"name", w.name},
           {"role", w.role},
           {"index", w.index},

@@ -36,6 +36,10 @@ struct Event {
 };
 static_assert(sizeof(Event) == 16);
 
+// Event::reserved bit on a kRelease: the release was forced (the analysis sets it when kForced
+// follows the release in its thread's stream; see analysis::StreamAnalyzer::add_events).
+inline constexpr std::uint16_t kReleaseForced = 1;
+
 // Who produced a stream of events. One per OS thread that touched a traced GIL or emitted a
 // host event while the tracer was armed.
 struct ThreadInfo {

@@ -20,19 +20,29 @@ std::uintptr_t g_span = 0;
 GilAddrs g_gils[kMaxGils];
 int g_gil_count = 0;
 thread_local ThreadTrace t_trace;
+std::atomic<bool> g_trace_calls{false};
 
 namespace {
 
 constexpr std::size_t kMaxSlots = 4096;
+// How often the collector drains the rings. A 2^18-event ring then fills only above ~130 M
+// events/s per thread; the wake-ups cost nothing measurable when there is nothing to drain.
+constexpr auto kDrainPeriod = std::chrono::milliseconds(2);
+// Events are analysed in one global time order once they are this old: an event is stamped
+// before it is pushed, so a thread preempted in between publishes it late. One that comes later
+// still is counted (malformed_events), never dropped.
+constexpr std::uint64_t kAnalysisLagNs = 50'000'000;
 
-// One OS thread's events. `ring` is written by that thread only; `drained` and `lost_seen`
-// belong to whoever holds g.drain_mu; `info` is guarded by g.info_mu.
+// One OS thread's events. `ring` is written by that thread only; `drained`, `raw_lost` and
+// `lost_seen` belong to whoever holds g.drain_mu; `info` and `stream` are guarded by g.info_mu.
 struct Slot {
   std::unique_ptr<Ring> ring;
   std::atomic<bool> ready{false};
   std::atomic<bool> finished{false};  // the owning thread has exited
   ThreadInfo info;
-  std::vector<Event> drained;
+  std::uint32_t stream = 0;    // the analysis's name for this occupant of the slot
+  std::vector<Event> drained;  // raw events kept for the window's Recording (keep_events)
+  std::uint64_t raw_lost = 0;  // losses not yet reported with the raw events
   std::uint64_t lost_seen = 0;
 };
 
@@ -49,6 +59,16 @@ struct State {
   // its ring serve the next thread at once (a script may start thousands of short threads
   // before anything is consumed). Raw ticks, guarded by drain_mu.
   std::vector<ThreadEvents> retired;
+  // The online analysis (guarded by drain_mu), fed by every drain; identities of exited
+  // threads' streams until their last window is reported (guarded by info_mu).
+  analysis::StreamAnalyzer analyzer;
+  std::vector<Event> scratch;
+  std::atomic<bool> keep_raw{false};
+  std::uint32_t next_stream = 0;
+  std::unordered_map<std::uint32_t, ThreadInfo> retired_info;
+  std::uint64_t lag_ticks = 0;
+  std::uint64_t analysis_cap = ~std::uint64_t(0);  // stamp_window_end: not past here yet
+  std::uint64_t events_total = 0;
   pthread_key_t exit_key;
   std::atomic<std::uint64_t> unslotted_lost{0};
   std::atomic<bool> armed{false};
@@ -68,16 +88,36 @@ std::size_t slot_count() {
   return std::min(g.next_slot.load(std::memory_order_acquire), kMaxSlots);
 }
 
+// Moves a slot's published events into the analysis (and the raw buffer when kept).
+// Precondition: drain_mu is held.
+void drain_slot(Slot& s) {
+  g.scratch.clear();
+  s.ring->drain_into(g.scratch);
+  const std::uint64_t lost_now = s.ring->lost();
+  const std::uint64_t lost = lost_now - s.lost_seen;
+  s.lost_seen = lost_now;
+  g.events_total += g.scratch.size();
+  g.analyzer.add_events(s.stream, g.scratch.data(), g.scratch.size());
+  g.analyzer.add_lost(s.stream, lost);
+  if (g.keep_raw.load(std::memory_order_relaxed)) {
+    s.drained.insert(s.drained.end(), g.scratch.begin(), g.scratch.end());
+    s.raw_lost += lost;
+  }
+}
+
 // Precondition: drain_mu is held and the slot's thread has exited (so its ring is final).
 void retire(std::size_t i) {
   Slot& s = g.slots[i];
-  s.ring->drain_into(s.drained);
-  std::uint64_t lost = s.ring->lost() - s.lost_seen;
-  if (!s.drained.empty() || lost) {
+  drain_slot(s);
+  g.analyzer.end_stream(s.stream);
+  {
     std::lock_guard info(g.info_mu);
-    g.retired.push_back(ThreadEvents{s.info, std::move(s.drained), lost});
+    g.retired_info[s.stream] = s.info;
+    if (!s.drained.empty() || s.raw_lost)
+      g.retired.push_back(ThreadEvents{s.info, std::move(s.drained), s.raw_lost});
   }
   s.drained = {};
+  s.raw_lost = 0;
   s.ready.store(false, std::memory_order_release);
   std::lock_guard lock(g.free_mu);
   g.free_slots.push_back(i);
@@ -91,7 +131,7 @@ void drain_all_locked() {
     if (s.finished.load(std::memory_order_acquire)) {
       retire(i);
     } else {
-      s.ring->drain_into(s.drained);
+      drain_slot(s);
     }
   }
 }
@@ -117,11 +157,24 @@ void cut(const ThreadInfo& info, std::vector<Event>& events, std::uint64_t& lost
 void collector_loop() {
   std::unique_lock lock(g.stop_mu);
   while (!g.stop) {
-    // 10 ms keeps a 2^18-event ring from filling below ~26 M events/s per thread.
-    g.stop_cv.wait_for(lock, std::chrono::milliseconds(10));
+    g.stop_cv.wait_for(lock, kDrainPeriod);
+    // The watermark is read before draining: whatever is drained below it was pushed in time.
+    const std::uint64_t now = now_ticks();
     std::lock_guard drain(g.drain_mu);
     drain_all_locked();
+    if (now > g.lag_ticks) g.analyzer.advance(std::min(now - g.lag_ticks, g.analysis_cap));
   }
+}
+
+// The identity of a stream: its live slot's, or the one kept when its thread exited.
+// Precondition: info_mu is held.
+ThreadInfo info_of_stream(std::uint32_t stream) {
+  for (std::size_t i = 0, n = slot_count(); i < n; ++i) {
+    const Slot& s = g.slots[i];
+    if (s.ready.load(std::memory_order_acquire) && s.stream == stream) return s.info;
+  }
+  auto it = g.retired_info.find(stream);
+  return it == g.retired_info.end() ? ThreadInfo{} : it->second;
 }
 
 std::uint32_t intern(std::vector<std::string>& table, std::string_view s) {
@@ -195,6 +248,7 @@ Ring* claim_ring() {
   if (!s.ring) s.ring = std::make_unique<Ring>(g.ring_capacity);
   {
     std::lock_guard lock(g.info_mu);
+    s.stream = g.next_stream++;
     s.info = ThreadInfo{};
     s.info.tid = int(syscall(SYS_gettid));
     char name[16] = {};
@@ -230,6 +284,20 @@ void Tracer::init(std::size_t ring_capacity_events) {
 namespace {
 std::mutex g_table_mu;  // serialises writers of g_gils; readers never take it
 
+// Tells the analysis that the calling thread holds GIL `idx` from now on, a GIL it has never
+// seen (a new one, or a reused index): a marker in the analysis's time order.
+void note_registration(int idx) {
+  Slot* s = slot_of_current_thread();
+  if (s == nullptr) return;
+  std::uint32_t stream = 0;
+  {
+    std::lock_guard info(g.info_mu);
+    stream = s->stream;
+  }
+  std::lock_guard drain(g.drain_mu);
+  g.analyzer.gil_registered(std::uint8_t(idx), stream, now_ticks());
+}
+
 void store_gil(int idx, const GilAddrs& a) {
   GilAddrs& d = g_gils[idx];
   __atomic_store_n(&d.mutex, a.mutex, __ATOMIC_RELEASE);
@@ -254,6 +322,7 @@ int Tracer::register_gil(const gilhost_gil_layout& l) {
             GilAddrs{l.mutex, l.cond, l.switch_mutex, l.switch_cond, l.switch_number, l.locked});
   if (idx == g_gil_count) __atomic_store_n(&g_gil_count, idx + 1, __ATOMIC_RELEASE);
   recompute_bounds();
+  if (g.armed.load()) note_registration(idx);
   return idx;
 }
 
@@ -274,6 +343,8 @@ void Tracer::arm(int holder_gil) {
     std::lock_guard lock(g.stop_mu);
     g.stop = false;
   }
+  g.lag_ticks = Clock::current().ticks_of_ns(kAnalysisLagNs);
+  note_registration(holder_gil);
   g.collector = std::thread(collector_loop);
   recompute_bounds();
 }
@@ -289,31 +360,62 @@ void Tracer::disarm() {
   if (g.collector.joinable()) g.collector.join();
 }
 
-Recording Tracer::snapshot(std::uint64_t begin_ticks, std::uint64_t end_ticks, bool consume) {
-  Recording rec;
+void Tracer::keep_events(bool keep) {
+  g.keep_raw.store(keep);
+  g_trace_calls.store(keep);
+}
+
+std::uint64_t Tracer::open_window() {
+  if (!armed()) return now_ticks();
+  // Stamped under drain_mu: the collector's watermark (read before it took the lock, minus the
+  // lag) is behind it, so no event after the begin was analysed outside the window.
+  std::lock_guard drain(g.drain_mu);
+  const std::uint64_t begin = now_ticks();
+  g.analyzer.begin_window(begin);
+  return begin;
+}
+
+std::uint64_t Tracer::stamp_window_end() {
+  if (!armed()) return now_ticks();
+  std::lock_guard drain(g.drain_mu);
+  const std::uint64_t end = now_ticks();
+  g.analysis_cap = std::min(g.analysis_cap, end);
+  return end;
+}
+
+WindowResult Tracer::close_window(std::uint64_t begin_ticks, std::uint64_t end_ticks) {
+  WindowResult out;
+  Recording& rec = out.recording;
   std::lock_guard drain(g.drain_mu);
   drain_all_locked();
+  g.analysis_cap = ~std::uint64_t(0);
   const Clock clock = Clock::current();
-  std::lock_guard info(g.info_mu);
-  for (ThreadEvents& t : g.retired) cut(t.info, t.events, t.lost, end_ticks, consume, clock, rec);
-  if (consume) {
-    std::erase_if(g.retired, [](const ThreadEvents& t) { return t.events.empty(); });
+  const analysis::TimeScale scale =
+      clock.identity() ? analysis::TimeScale{}
+                       : analysis::TimeScale{clock.ticks0(), clock.ns0(), clock.ns_per_tick()};
+  std::vector<std::string> labels;
+  {
+    std::lock_guard lock(g.label_mu);
+    labels = g.labels;
+    rec.kernels = g.kernels;
   }
+  std::lock_guard info(g.info_mu);
+  out.metrics = g.analyzer.close_window(
+      end_ticks, scale, [](std::uint32_t stream) { return info_of_stream(stream); }, labels,
+      analysis::kBlockedPairsListed);
+  std::erase_if(g.retired_info, [](const auto& kv) { return !g.analyzer.has_stream(kv.first); });
+  for (ThreadEvents& t : g.retired) cut(t.info, t.events, t.lost, end_ticks, true, clock, rec);
+  std::erase_if(g.retired, [](const ThreadEvents& t) { return t.events.empty(); });
   for (std::size_t i = 0, n = slot_count(); i < n; ++i) {
     Slot& s = g.slots[i];
-    if (!s.ready.load(std::memory_order_acquire)) continue;
-    std::uint64_t lost_now = s.ring->lost();
-    std::uint64_t lost = lost_now - s.lost_seen;
-    cut(s.info, s.drained, lost, end_ticks, consume, clock, rec);
-    if (consume) s.lost_seen = lost_now;
+    if (s.ready.load(std::memory_order_acquire) && (!s.drained.empty() || s.raw_lost))
+      cut(s.info, s.drained, s.raw_lost, end_ticks, true, clock, rec);
   }
-  rec.lost_total += g.unslotted_lost.load();
+  rec.lost_total = out.metrics.lost + g.unslotted_lost.load();
   rec.window_begin_ns = clock.to_ns(begin_ticks);
   rec.window_end_ns = clock.to_ns(end_ticks);
-  std::lock_guard labels(g.label_mu);
-  rec.labels = g.labels;
-  rec.kernels = g.kernels;
-  return rec;
+  rec.labels = std::move(labels);
+  return out;
 }
 
 std::uint32_t Tracer::intern_label(std::string_view label) { return intern(g.labels, label); }
@@ -355,9 +457,10 @@ TracerStatus Tracer::status() {
     Slot& s = g.slots[i];
     if (!s.ready.load(std::memory_order_acquire)) continue;
     ++st.threads;
-    st.events += s.drained.size();
     st.lost += s.ring->lost();
   }
+  st.events = g.events_total;
+  st.pending = g.analyzer.pending_events();
   st.lost += g.unslotted_lost.load();
   return st;
 }

@@ -162,13 +162,12 @@ PhaseSignals::~PhaseSignals() {
 }
 
 // Per-GIL metrics of the phase's own-GIL sub-interpreters (the main GIL's are RunRecord::gil).
-std::vector<report::GilRecord> sub_gil_metrics(const trace::Recording& r,
+std::vector<report::GilRecord> sub_gil_metrics(trace::WindowResult& w,
                                                const analysis::PhaseResult& p) {
   std::vector<report::GilRecord> out;
   for (const analysis::PhaseResult::SubGil& g : p.sub_gils) {
     if (g.gil < 0) continue;
-    report::GilRecord rec{g.gil, g.interpreter,
-                          analysis::compute_gil_metrics(r, std::uint8_t(g.gil))};
+    report::GilRecord rec{g.gil, g.interpreter, Session::gil_metrics(w, g.gil)};
     rec.metrics.summary.switch_number_delta = g.switch_number_end - g.switch_number_begin;
     out.push_back(std::move(rec));
   }
@@ -192,12 +191,12 @@ report::RunRecord run_once(Session& s, const cli::RunOptions& o, const cli::Work
   }
   if (s.traced()) {
     // After abandoning a stuck worker the GIL may never come back: names are not refreshed.
-    trace::Recording r =
+    trace::WindowResult w =
         s.record(rec.phase.begin_ticks, rec.phase.end_ticks, rec.phase.switch_number_begin,
                  rec.phase.switch_number_end, !rec.phase.abandoned);
-    rec.gil = analysis::compute_metrics(r);
-    rec.sub_gils = sub_gil_metrics(r, rec.phase);
-    if (keeps_recordings(o)) rec.recording = std::move(r);
+    rec.sub_gils = sub_gil_metrics(w, rec.phase);
+    rec.gil = Session::gil_metrics(w, 0);
+    if (keeps_recordings(o)) rec.recording = std::move(w.recording);
   }
   return rec;
 }

@@ -49,7 +49,7 @@ void write_reports(const cli::RunOptions& o, const report::Report& r) {
 
 // Where a script run without workers starts: its window opens before the top level runs.
 struct ScriptStart {
-  std::uint64_t ticks = trace::now_ticks();
+  std::uint64_t ticks = trace::Tracer::open_window();
   std::uint64_t switch_number = 0;
   std::chrono::steady_clock::time_point wall = std::chrono::steady_clock::now();
 };
@@ -60,10 +60,10 @@ void finish_script_run(Session& s, const cli::RunOptions& o, std::optional<int> 
   if (!script_status) join_script_threads();
   r.script_wall_ns = std::uint64_t((std::chrono::steady_clock::now() - start.wall).count());
   if (s.traced()) {
-    trace::Recording rec =
+    trace::WindowResult w =
         s.record(start.ticks, trace::now_ticks(), start.switch_number, s.switch_number());
-    r.script_gil = analysis::compute_metrics(rec);
-    if (keeps_recordings(o)) r.script_recording = std::move(rec);
+    r.script_gil = Session::gil_metrics(w, 0);
+    if (keeps_recordings(o)) r.script_recording = std::move(w.recording);
   }
   r.exit_status = script_status.value_or(0);
   if (r.exit_status != 0) r.status = r.exit_status == 130 ? "interrupted" : "failed";
@@ -88,6 +88,7 @@ int run_command(const cli::RunOptions& options) {
   if (check_target(o, true)) return run_catalog(o);
   check_outputs({o.json_path, o.events_path, o.trace_path, o.html_path});
   Session s(script_argv(o), !o.no_trace, o.trace_buffer);
+  trace::Tracer::keep_events(keeps_recordings(o));
   if (o.switch_interval) s.set_switch_interval(*o.switch_interval);
 
   report::Report r;
