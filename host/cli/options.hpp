@@ -47,6 +47,7 @@ struct RunOptions {
   std::string trace_path;               // Chrome trace JSON (Perfetto)
   std::string html_path;                // self-contained HTML report
   std::size_t trace_limit = 2'000'000;  // trace events at most in --trace (0 = no limit)
+  std::size_t blocked_pairs = 100;      // who-blocked-whom pairs listed per GIL (0 = all)
   bool no_trace = false;
   std::size_t trace_buffer = 1 << 18;  // events per thread ring
   bool quiet = false;                  // no table on stdout

@@ -115,6 +115,10 @@ CLI::App* add_run(CLI::App& app, RunFlags& f, RunOptions& o) {
                   "Most events in --trace; later ones are cut with a note (default 2000000, 0 = "
                   "all)")
       ->type_name("N");
+  run->add_option("--blocked-pairs", f.blocked_pairs,
+                  "Who-blocked-whom pairs listed per GIL, largest first; the rest is summed "
+                  "(default 100, 0 = all)")
+      ->type_name("N");
   return run;
 }
 
@@ -157,6 +161,11 @@ void validate_run(const RunFlags& f, RunOptions& o) {
     o.trace_limit = 0;
   } else if (!f.trace_limit.empty()) {
     o.trace_limit = parse_count(f.trace_limit, "--trace-limit", 1ull << 40);
+  }
+  if (f.blocked_pairs == "0") {
+    o.blocked_pairs = 0;
+  } else if (!f.blocked_pairs.empty()) {
+    o.blocked_pairs = parse_count(f.blocked_pairs, "--blocked-pairs", 1ull << 40);
   }
   if (o.no_trace && (!o.trace_path.empty() || !o.events_path.empty())) {
     throw UsageError("--trace and --events need the tracer: drop --no-trace");

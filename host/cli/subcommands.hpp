@@ -18,7 +18,7 @@ struct CommonFlags {
 
 struct RunFlags {
   CommonFlags common;
-  std::string switch_interval, trace_limit;
+  std::string switch_interval, trace_limit, blocked_pairs;
 };
 
 struct SweepFlags {

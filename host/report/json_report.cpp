@@ -27,7 +27,7 @@ std::string thread_name(const trace::ThreadInfo& info) {
 Json distribution_json(const Distribution& d) {
   return {{"count", d.count},   {"total_ns", d.total_ns}, {"mean_ns", d.mean_ns()},
           {"p50_ns", d.p50_ns}, {"p90_ns", d.p90_ns},     {"p99_ns", d.p99_ns},
-          {"max_ns", d.max_ns}};
+          {"min_ns", d.min_ns}, {"max_ns", d.max_ns}};
 }
 
 Json gil_stats_json(const GilStats& g) {
@@ -104,6 +104,8 @@ Json gil_json(const GilMetrics& m) {
           {"threads", std::move(threads)},
           {"roles", std::move(roles)},
           {"blocked", blocked_json(m)},
+          {"blocked_pairs", m.blocked_pairs},
+          {"blocked_other_ns", m.blocked_other_ns},
           {"labels", m.labels},
           {"marks", std::move(marks)}};
 }

@@ -69,6 +69,7 @@ struct State {
   std::uint64_t lag_ticks = 0;
   std::uint64_t analysis_cap = ~std::uint64_t(0);  // stamp_window_end: not past here yet
   std::uint64_t events_total = 0;
+  std::size_t blocked_limit = analysis::kBlockedPairsListed;
   pthread_key_t exit_key;
   std::atomic<std::uint64_t> unslotted_lost{0};
   std::atomic<bool> armed{false};
@@ -365,6 +366,11 @@ void Tracer::keep_events(bool keep) {
   g_trace_calls.store(keep);
 }
 
+void Tracer::set_blocked_limit(std::size_t pairs) {
+  std::lock_guard drain(g.drain_mu);
+  g.blocked_limit = pairs;
+}
+
 std::uint64_t Tracer::open_window() {
   if (!armed()) return now_ticks();
   // Stamped under drain_mu: the collector's watermark (read before it took the lock, minus the
@@ -402,7 +408,7 @@ WindowResult Tracer::close_window(std::uint64_t begin_ticks, std::uint64_t end_t
   std::lock_guard info(g.info_mu);
   out.metrics = g.analyzer.close_window(
       end_ticks, scale, [](std::uint32_t stream) { return info_of_stream(stream); }, labels,
-      analysis::kBlockedPairsListed);
+      g.blocked_limit);
   std::erase_if(g.retired_info, [](const auto& kv) { return !g.analyzer.has_stream(kv.first); });
   for (ThreadEvents& t : g.retired) cut(t.info, t.events, t.lost, end_ticks, true, clock, rec);
   std::erase_if(g.retired, [](const ThreadEvents& t) { return t.events.empty(); });

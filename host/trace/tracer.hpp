@@ -116,6 +116,8 @@ class Tracer {
   // Raw events are kept for the window's Recording only when set (--events, --trace, --html);
   // the figures never need them. Also decides whether worker calls are traced.
   static void keep_events(bool keep);
+  // Who-blocked-whom pairs listed per GIL and window (0 = all); the rest is summed.
+  static void set_blocked_limit(std::size_t pairs);
   // Opens a measured window now and returns its begin (ticks): the collector analyses every
   // event after it into the window's figures. A plain timestamp while disarmed.
   static std::uint64_t open_window();

@@ -42,7 +42,16 @@ void write_reports(const cli::RunOptions& o, const report::Report& r) {
     report::write_file_atomically(o.events_path, report::render_events(r));
   }
   if (!o.trace_path.empty()) {
-    report::write_file_atomically(o.trace_path, report::render_chrome_trace(r, o.trace_limit));
+    report::TraceCut cut;
+    report::write_file_atomically(o.trace_path,
+                                  report::render_chrome_trace(r, o.trace_limit, &cut));
+    // A cut timeline looks like a run that stopped early: say so where the user looks.
+    if (cut.truncated) {
+      std::fprintf(stderr,
+                   "gilhost: warning: %s stops at %.3f s: %zu events omitted past --trace-limit "
+                   "%zu; raise it, or --trace-limit 0 for all\n",
+                   o.trace_path.c_str(), cut.at_s, cut.omitted, o.trace_limit);
+    }
   }
   if (!o.html_path.empty()) report::write_file_atomically(o.html_path, report::render_html(r));
 }
@@ -89,6 +98,7 @@ int run_command(const cli::RunOptions& options) {
   check_outputs({o.json_path, o.events_path, o.trace_path, o.html_path});
   Session s(script_argv(o), !o.no_trace, o.trace_buffer);
   trace::Tracer::keep_events(keeps_recordings(o));
+  trace::Tracer::set_blocked_limit(o.blocked_pairs);
   if (o.switch_interval) s.set_switch_interval(*o.switch_interval);
 
   report::Report r;
