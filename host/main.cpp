@@ -1,6 +1,7 @@
 // gilhost: parse the command line, run the command, map every failure to one line and a status.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <exception>
@@ -10,6 +11,7 @@
 #include "python/interpreter.hpp"
 #include "python/python_error.hpp"
 #include "workload/run_command.hpp"
+#include "workload/runner.hpp"
 #include "workload/sweep_command.hpp"
 
 namespace {
@@ -42,17 +44,27 @@ int dispatch(int argc, char** argv) {
 
 }  // namespace
 
+// After a worker was abandoned (it may hold the GIL and still run), the process ends at once:
+// exit() would run static destructors under that thread's feet.
+static int finish(int status) {
+  if (gilhost::workload::workers_abandoned()) {
+    std::fflush(nullptr);
+    _exit(status);
+  }
+  return status;
+}
+
 int main(int argc, char** argv) {
   try {
     return dispatch(argc, argv);
   } catch (const gilhost::cli::UsageError& e) {
     std::fprintf(stderr, "gilhost: error: %s\n", e.what());
-    return 2;
+    return finish(2);
   } catch (const gilhost::python::PythonError& e) {
     std::fprintf(stderr, "gilhost: error: %s\n", e.what());
-    return 1;
+    return finish(1);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "gilhost: error: %s\n", e.what());
-    return 1;
+    return finish(1);
   }
 }

@@ -15,4 +15,6 @@ export LSAN_OPTIONS="suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppress
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 # CPython is not built with ASan: its allocator is left as is (PYTHONMALLOC=malloc would make
 # ASan see every Python object, at a large cost in time and with no gain for gilhost's code).
-ctest --preset asan -j 2 -E 'e2e\.test_(experiments|sweep|catalog)' "$@"
+# The report pages' script and browser tests (js, browser) test no sanitized code: they run in
+# the normal test command.
+ctest --preset asan -j 2 -E 'e2e\.test_(experiments|sweep|catalog)|^js$|^browser$' "$@"

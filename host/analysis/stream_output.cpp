@@ -1,4 +1,6 @@
 // StreamAnalyzer::close_window: a window's figures, from the states the events left behind.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <tuple>
 
@@ -105,7 +107,7 @@ GilMetrics StreamAnalyzer::gil_metrics(const GilState& g, const std::vector<std:
     index[listed[i]] = int(i);
     for (const auto& [ts, id] : s.marks) {
       bool known = id < labels.size();
-      out.marks.emplace_back(scale.ns_at(ts), known ? labels[id] : "#" + std::to_string(id));
+      out.marks.emplace_back(scale.ns_at(ts), known ? labels[id] : fmt::format("#{}", id));
       sum.malformed_events += known ? 0 : 1;
     }
   }

@@ -96,6 +96,14 @@ bool is_identifier(std::string_view s) {
   return true;
 }
 
+// A report option with an empty value would silently write nothing.
+const CLI::Validator kFileName(
+    [](std::string& v) {
+      return v.empty() ? std::string("an empty file name (give a path, or - for standard output)")
+                       : std::string();
+    },
+    "FILE");
+
 CLI::App* add_run(CLI::App& app, RunFlags& f, RunOptions& o) {
   CLI::App* run = app.add_subcommand("run", "Run a script, module or code and report the GIL");
   run->footer(kRunFooter);
@@ -104,13 +112,18 @@ CLI::App* add_run(CLI::App& app, RunFlags& f, RunOptions& o) {
                   "sys.setswitchinterval before the run (e.g. 5ms, 100us)")
       ->type_name("TIME");
   run->add_option("--json", o.json_path, "Write every result as JSON (docs/formats.md)")
-      ->type_name("FILE");
+      ->type_name("FILE")
+      ->check(kFileName);
   run->add_option("--events", o.events_path, "Write the raw GIL events (docs/formats.md)")
-      ->type_name("FILE");
+      ->type_name("FILE")
+      ->check(kFileName);
   run->add_option("--trace", o.trace_path,
                   "Write a timeline for ui.perfetto.dev / chrome://tracing")
-      ->type_name("FILE");
-  run->add_option("--html", o.html_path, "Write a self-contained HTML report")->type_name("FILE");
+      ->type_name("FILE")
+      ->check(kFileName);
+  run->add_option("--html", o.html_path, "Write a self-contained HTML report")
+      ->type_name("FILE")
+      ->check(kFileName);
   run->add_option("--trace-limit", f.trace_limit,
                   "Most events in --trace; later ones are cut with a note (default 2000000, 0 = "
                   "all)")
@@ -141,11 +154,14 @@ CLI::App* add_sweep(CLI::App& app, SweepFlags& f, SweepOptions& o) {
                    "The role that must keep 95 % of its best calls/s")
       ->type_name("NAME");
   sweep->add_option("--json", o.json_path, "Write the sweep as JSON (docs/sweep.md)")
-      ->type_name("FILE");
+      ->type_name("FILE")
+      ->check(kFileName);
   sweep->add_option("--csv", o.csv_path, "Write the sweep as CSV, one row per point and role")
-      ->type_name("FILE");
+      ->type_name("FILE")
+      ->check(kFileName);
   sweep->add_option("--html", o.html_path, "Write a self-contained page of charts")
-      ->type_name("FILE");
+      ->type_name("FILE")
+      ->check(kFileName);
   return sweep;
 }
 

@@ -1,6 +1,7 @@
 #include "kernels/thread_pool.hpp"
 
 #include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -60,10 +61,23 @@ void ThreadPool::grow(unsigned threads) {
   if (forked_child()) return;
   std::lock_guard lock(mutex_);
   if (stopping_) return;
-  while (workers_.size() < threads) {
-    const auto index = static_cast<unsigned>(workers_.size());
-    workers_.emplace_back([this, index] { work_loop(index); });
+  // The workers start with the stop signals blocked: a process-directed SIGINT/SIGTERM/SIGHUP
+  // must reach the host's main thread, never a pool thread. A failed start throws
+  // std::system_error with the workers made so far kept.
+  sigset_t stop_signals, old_mask;
+  sigemptyset(&stop_signals);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stop_signals, sig);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, &old_mask);
+  try {
+    while (workers_.size() < threads) {
+      const auto index = static_cast<unsigned>(workers_.size());
+      workers_.emplace_back([this, index] { work_loop(index); });
+    }
+  } catch (...) {
+    pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+    throw;
   }
+  pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
 }
 
 unsigned ThreadPool::size() const {

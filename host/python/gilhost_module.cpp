@@ -4,6 +4,9 @@
 
 #include <chrono>
 #include <cmath>
+#include <exception>
+#include <new>
+#include <stdexcept>
 
 #include "build_info.hpp"
 #include "kernels/kernels.hpp"
@@ -16,12 +19,73 @@ namespace {
 
 // METH_VARARGS | METH_KEYWORDS functions are stored as PyCFunction and called with three
 // arguments by CPython; the double cast through void(*)() says so without a warning.
-template <typename F>
-PyCFunction as_cfunction(F* f) {
+PyCFunction as_cfunction(PyObject* (*f)(PyObject*, PyObject*, PyObject*)) {
   return reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(f));
 }
 
+// A C++ exception must never unwind through CPython's frames (it would skip their clean-up, and
+// with the GIL released the caller would return without it): every function of the module runs
+// inside `guarded`, which turns whatever escapes into the Python exception a caller can handle.
+PyObject* set_python_error() noexcept {
+  try {
+    throw;
+  } catch (const std::bad_alloc&) {
+    return PyErr_NoMemory();
+  } catch (const std::invalid_argument& e) {
+    PyErr_SetString(PyExc_ValueError, e.what());
+  } catch (const std::exception& e) {
+    PyErr_SetString(PyExc_RuntimeError, e.what());
+  } catch (...) {
+    PyErr_SetString(PyExc_RuntimeError, "gilhost: unknown C++ exception");
+  }
+  return nullptr;
+}
+
+template <PyObject* (*F)(PyObject*, PyObject*)>
+PyObject* guarded(PyObject* self, PyObject* arg) noexcept {
+  try {
+    return F(self, arg);
+  } catch (...) {
+    return set_python_error();
+  }
+}
+
+template <PyObject* (*F)(PyObject*, PyObject*, PyObject*)>
+PyObject* guarded(PyObject* self, PyObject* args, PyObject* kw) noexcept {
+  try {
+    return F(self, args, kw);
+  } catch (...) {
+    return set_python_error();
+  }
+}
+
 thread_local const WorkerIdentity* t_worker = nullptr;
+
+// The released span of a native section: ends it and takes the GIL back on every path, also
+// when the kernel throws (the exception then reaches `guarded` with the GIL held).
+class ReleasedGil {
+ public:
+  explicit ReleasedGil(std::uint32_t kernel) : kernel_(kernel), ts_(PyEval_SaveThread()) {
+    trace::emit_host(trace::EventKind::kNativeBegin, kernel_);
+  }
+  ReleasedGil(const ReleasedGil&) = delete;
+  ReleasedGil& operator=(const ReleasedGil&) = delete;
+  ~ReleasedGil() {
+    trace::emit_host(trace::EventKind::kNativeEnd, kernel_);
+    PyEval_RestoreThread(ts_);
+  }
+
+ private:
+  std::uint32_t kernel_;
+  PyThreadState* ts_;
+};
+
+// n * k, or -1 when the product overflows Py_ssize_t (no buffer can hold that many values).
+Py_ssize_t checked_product(Py_ssize_t a, Py_ssize_t b, Py_ssize_t c = 1) {
+  Py_ssize_t ab = 0, abc = 0;
+  if (__builtin_mul_overflow(a, b, &ab) || __builtin_mul_overflow(ab, c, &abc)) return -1;
+  return abc;
+}
 
 // Runs `fn` with the GIL released when `release` is set, as a traced native section named
 // `kernel`. The section events sit inside the released span, so their length is the time the
@@ -38,11 +102,8 @@ void native_section(const char* kernel, bool release, Fn&& fn) {
     fn();
     return;
   }
-  PyThreadState* ts = PyEval_SaveThread();
-  trace::emit_host(trace::EventKind::kNativeBegin, last_id);
+  ReleasedGil released(last_id);
   fn();
-  trace::emit_host(trace::EventKind::kNativeEnd, last_id);
-  PyEval_RestoreThread(ts);
 }
 
 bool seconds_arg(PyObject* arg, std::chrono::nanoseconds& out) {
@@ -126,22 +187,29 @@ PyObject* py_matmul(PyObject*, PyObject* args, PyObject* kw) {
                                    &n, &k, &m, &threads, &release)) {
     return nullptr;
   }
-  if (k < 0) k = n;
-  if (m < 0) m = n;
-  if (n <= 0 || threads < 1 || threads > 256) {
-    return PyErr_Format(PyExc_ValueError, "matmul: need n >= 1 and 1 <= threads <= 256");
+  if (k == -1) k = n;  // -1: not given
+  if (m == -1) m = n;
+  if (n < 1 || k < 1 || m < 1 || threads < 1 || threads > int(kernels::kMaxThreads)) {
+    return PyErr_Format(PyExc_ValueError, "matmul: need n, k, m >= 1 and 1 <= threads <= %u",
+                        kernels::kMaxThreads);
+  }
+  // Checked before any value is read: a product that overflows can match no buffer.
+  const Py_ssize_t nk = checked_product(n, k), km = checked_product(k, m),
+                   out_bytes = checked_product(n, m, Py_ssize_t(sizeof(double)));
+  if (nk < 0 || km < 0 || out_bytes < 0) {
+    return PyErr_Format(PyExc_ValueError, "matmul: %zd x %zd x %zd is too large", n, k, m);
   }
   Doubles x, y;
   if (!x.load(a, "a") || !y.load(b, "b")) return nullptr;
-  if (x.size() != n * k || y.size() != k * m) {
+  if (x.size() != nk || y.size() != km) {
     return PyErr_Format(PyExc_ValueError,
-                        "matmul: a has %zd values (need %zd), b has %zd (need %zd)", x.size(),
-                        n * k, y.size(), k * m);
+                        "matmul: a has %zd values (need %zd), b has %zd (need %zd)", x.size(), nk,
+                        y.size(), km);
   }
-  Ref out(PyByteArray_FromStringAndSize(nullptr, n * m * Py_ssize_t(sizeof(double))));
+  Ref out(PyByteArray_FromStringAndSize(nullptr, out_bytes));
   if (!out) return nullptr;
   std::span<double> c(reinterpret_cast<double*>(PyByteArray_AS_STRING(out.get())),
-                      std::size_t(n * m));
+                      std::size_t(out_bytes) / sizeof(double));
   native_section("matmul", release, [&] {
     kernels::matmul(x.span(), y.span(), c, std::size_t(n), std::size_t(k), std::size_t(m),
                     unsigned(threads));
@@ -176,28 +244,29 @@ PyObject* py_name_thread(PyObject*, PyObject* arg) {
 }
 
 PyMethodDef kMethods[] = {
-    {"spin", as_cfunction(py_spin), METH_VARARGS | METH_KEYWORDS,
+    {"spin", as_cfunction(guarded<py_spin>), METH_VARARGS | METH_KEYWORDS,
      "spin(seconds, release_gil=True)\n--\n\nBusy C++ loop for `seconds`; with release_gil the "
      "GIL is released while it runs."},
-    {"hold_gil", py_hold_gil, METH_O,
+    {"hold_gil", guarded<py_hold_gil>, METH_O,
      "hold_gil(seconds)\n--\n\nA C++ section that keeps the GIL for `seconds` (the badly "
      "written extension)."},
-    {"sleep", py_sleep, METH_O, "sleep(seconds)\n--\n\nSleep in C++ with the GIL released."},
-    {"dot", as_cfunction(py_dot), METH_VARARGS | METH_KEYWORDS,
+    {"sleep", guarded<py_sleep>, METH_O,
+     "sleep(seconds)\n--\n\nSleep in C++ with the GIL released."},
+    {"dot", as_cfunction(guarded<py_dot>), METH_VARARGS | METH_KEYWORDS,
      "dot(a, b, *, release_gil=True)\n--\n\nDot product of two float sequences or 'd' buffers."},
-    {"vector_norm", as_cfunction(py_vector_norm), METH_VARARGS | METH_KEYWORDS,
+    {"vector_norm", as_cfunction(guarded<py_vector_norm>), METH_VARARGS | METH_KEYWORDS,
      "vector_norm(x, *, release_gil=True)\n--\n\nEuclidean norm (the Cython nogil example)."},
-    {"matmul", as_cfunction(py_matmul), METH_VARARGS | METH_KEYWORDS,
+    {"matmul", as_cfunction(guarded<py_matmul>), METH_VARARGS | METH_KEYWORDS,
      "matmul(a, b, n, k=n, m=n, *, threads=1, release_gil=True)\n--\n\nC[n x m] = A[n x k] B[k "
      "x m], row-major; returns a memoryview of format 'd'. threads > 1 splits the rows over "
      "gilhost's own C++ thread pool."},
-    {"mark", py_mark, METH_O, "mark(label)\n--\n\nRecord an instant on the timeline."},
-    {"worker", py_worker, METH_NOARGS,
+    {"mark", guarded<py_mark>, METH_O, "mark(label)\n--\n\nRecord an instant on the timeline."},
+    {"worker", guarded<py_worker>, METH_NOARGS,
      "worker()\n--\n\n(role, index) of the calling gilhost worker, or None."},
-    {"interpreter", py_interpreter, METH_NOARGS,
+    {"interpreter", guarded<py_interpreter>, METH_NOARGS,
      "interpreter()\n--\n\n'main' in the main interpreter, 'sub' in a sub-interpreter (a :sub "
      "worker's own). Lets a script run set-up code once, in the main interpreter."},
-    {"_name_thread", py_name_thread, METH_O, "Record the calling thread's Python name."},
+    {"_name_thread", guarded<py_name_thread>, METH_O, "Record the calling thread's Python name."},
     {nullptr, nullptr, 0, nullptr}};
 
 // Runs once per interpreter that imports the module (multi-phase initialisation): nothing is

@@ -1,6 +1,8 @@
 // recording_spans: the analysis's own span pairing (thread_scan), plus calls, clipped for drawing.
 #include "report/trace_spans.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "analysis/spans.hpp"
@@ -181,7 +183,7 @@ std::string thread_display_name(const trace::ThreadInfo& info) {
 }
 
 std::string table_name(const std::vector<std::string>& table, std::uint32_t id) {
-  return id < table.size() ? table[id] : "#" + std::to_string(id);
+  return id < table.size() ? table[id] : fmt::format("#{}", id);
 }
 
 }  // namespace gilhost::report::detail

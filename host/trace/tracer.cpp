@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <thread>
 #include <unordered_map>
 
@@ -83,7 +84,10 @@ struct State {
   std::condition_variable stop_cv;
   bool stop = false;
 };
-State g;
+// Never destroyed: a fork child (os.fork() in the script) exits through the static destructors,
+// and destroying stop_cv there blocks forever in pthread_cond_destroy, which waits for the
+// parent's collector, a waiter that does not exist in the child.
+State& g = *new State;
 
 std::size_t slot_count() {
   return std::min(g.next_slot.load(std::memory_order_acquire), kMaxSlots);
@@ -246,7 +250,22 @@ Ring* claim_ring() {
     return nullptr;
   }
   Slot& s = g.slots[idx];
-  if (!s.ring) s.ring = std::make_unique<Ring>(g.ring_capacity);
+  if (!s.ring) {
+    try {
+      s.ring = std::make_unique<Ring>(g.ring_capacity);
+    } catch (const std::bad_alloc&) {
+      // Out of memory inside a pthread call: the thread's events are counted as lost (and
+      // reported so), never an exception through the interposer (std::terminate).
+      try {
+        std::lock_guard lock(g.free_mu);
+        g.free_slots.push_back(idx);
+      } catch (const std::bad_alloc&) {  // the slot stays unused
+      }
+      t_trace.dead = true;
+      g.unslotted_lost.fetch_add(1, std::memory_order_relaxed);
+      return nullptr;
+    }
+  }
   {
     std::lock_guard lock(g.info_mu);
     s.stream = g.next_stream++;
@@ -279,6 +298,14 @@ void Tracer::init(std::size_t ring_capacity_events) {
     g.armed.store(false);
     t_trace.dead = true;
     new (&g.collector) std::thread();  // the parent's thread object does not exist here
+    // The parent's threads may have held these at fork(); in the child nobody will release
+    // them (gilhost.mark() in the child takes label_mu).
+    new (&g.stop_mu) std::mutex();
+    new (&g.stop_cv) std::condition_variable();
+    new (&g.drain_mu) std::mutex();
+    new (&g.info_mu) std::mutex();
+    new (&g.label_mu) std::mutex();
+    new (&g.free_mu) std::mutex();
   });
 }
 

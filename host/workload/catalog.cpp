@@ -16,12 +16,14 @@
 #include <thread>
 
 #include "cli/units.hpp"
-#include "report/atomic_file.hpp"
+#include "report/output_paths.hpp"
+#include "report/report_outputs.hpp"
 #include "trace/clock.hpp"
 #include "workload/catalog_report.hpp"
 #include "workload/context.hpp"
 #include "workload/phases.hpp"
 #include "workload/runner.hpp"
+#include "workload/stop_signals.hpp"
 
 namespace gilhost::workload {
 namespace {
@@ -122,27 +124,27 @@ int status_of(int wstatus) {
   return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
 }
 
-// Waits for the child. On a stop signal it first gives the child a second to stop by itself
-// (Ctrl-C on a terminal reaches the whole process group), then passes the signal on, and kills
-// it if it is still there 5 s later.
+// How long a catalog waits for an experiment to stop after passing a stop signal on: it is
+// then writing its reports (its workers stop within 3 s of being asked, see runner.cpp).
+constexpr auto kChildReportGrace = std::chrono::seconds(30);
+
+// Waits for the child. The child has a process group of its own, so a stop signal (Ctrl-C on
+// a terminal too) reaches it only through here: passed on once, so the child stops and writes
+// its reports. A second signal, or kChildReportGrace without an exit, is passed on again: the
+// child then exits at once, removing its temporary files. The child is never killed.
 int wait_child(pid_t pid) {
-  std::optional<Clock::time_point> stop_seen;
-  bool forwarded = false, killed = false;
+  int forwarded = 0;
+  std::optional<Clock::time_point> first_forward;
   for (;;) {
     int wstatus = 0;
     pid_t r = waitpid(pid, &wstatus, WNOHANG);
     if (r == pid) return status_of(wstatus);
     if (r < 0 && errno != EINTR) return 1;
-    int sig = g_stop_signal.load();
-    if (sig != 0 && !stop_seen) stop_seen = Clock::now();
-    auto since = stop_seen ? Clock::now() - *stop_seen : Clock::duration(0);
-    if (stop_seen && !forwarded && since > std::chrono::seconds(1)) {
+    const int sig = g_stop_signal.load(), seen = stop_signal_count();
+    const bool overdue = first_forward && Clock::now() - *first_forward > kChildReportGrace;
+    if (sig != 0 && (forwarded < std::min(seen, 2) || (forwarded == 1 && overdue))) {
       kill(pid, sig);
-      forwarded = true;
-    }
-    if (stop_seen && !killed && since > std::chrono::seconds(6)) {
-      kill(pid, SIGKILL);
-      killed = true;
+      if (++forwarded == 1) first_forward = Clock::now();
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -152,7 +154,10 @@ int run_child(const std::vector<std::string>& argv) {
   std::fflush(nullptr);
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error(fmt::format("fork: {}", std::strerror(errno)));
-  if (pid == 0) exec_child(argv);
+  if (pid == 0) {
+    setpgid(0, 0);  // signals reach the experiment only through wait_child
+    exec_child(argv);
+  }
   return wait_child(pid);
 }
 
@@ -189,11 +194,33 @@ std::vector<std::string> find_experiments(const std::string& dir) {
   return files;
 }
 
-void write_reports(const cli::RunOptions& o, const CatalogResult& c) {
-  if (!o.quiet) std::fputs(render_catalog_text(c).c_str(), stdout);
-  std::fflush(stdout);
-  if (!o.json_path.empty()) report::write_file_atomically(o.json_path, render_catalog_json(c));
-  if (!o.html_path.empty()) report::write_file_atomically(o.html_path, render_catalog_index(c));
+void write_reports(const cli::RunOptions& o, CatalogResult& c) {
+  report::Verdict v{c.status, c.exit_status};
+  const bool report_on_stdout = report::is_stdout(o.json_path) || report::is_stdout(o.html_path);
+  if (!o.quiet) report::write_table(render_catalog_text(c), report_on_stdout ? stderr : stdout, v);
+  report::write_reports(
+      {
+          {"--json", o.json_path, [&c] { return render_catalog_json(c); }},
+          {"--html", o.html_path, [&c] { return render_catalog_index(c); }},
+      },
+      v, [] { return g_stop_signal.load(); });
+}
+
+// Each experiment writes its own --html, --events and --trace file, named after it.
+void check_catalog_outputs(const cli::RunOptions& o) {
+  for (auto [option, path] : {std::pair{"--html", &o.html_path},
+                              {"--events", &o.events_path},
+                              {"--trace", &o.trace_path}}) {
+    if (*path == "-" || report::is_stdout(*path)) {
+      throw cli::UsageError(fmt::format(
+          "{}: a catalog writes one file per experiment: give a file name, not standard output",
+          option));
+    }
+  }
+  check_outputs({{"--json", o.json_path},
+                 {"--html", o.html_path},
+                 {"--events", o.events_path},
+                 {"--trace", o.trace_path}});
 }
 
 }  // namespace
@@ -244,22 +271,25 @@ std::string per_experiment_path(const std::string& path, const std::string& name
 }
 
 int run_catalog(const cli::RunOptions& o) {
-  check_outputs({o.json_path, o.html_path, o.events_path, o.trace_path});
+  own_stop_signals(false);  // a second signal is passed on to the child (wait_child)
+  check_catalog_outputs(o);
   std::vector<std::string> files = find_experiments(o.target_value);
   trace::Clock::init();  // for the context's clock source
   CatalogResult c{make_context(o, 0, !o.no_trace), "complete", 0, {}, files.size()};
-  TempDir tmp;
-  PhaseSignals signals;
-  for (std::size_t i = 0; i < files.size() && g_stop_signal.load() == 0; ++i) {
-    c.entries.push_back(run_experiment(o, tmp, files[i], i, files.size()));
-    int status = c.entries.back().exit_status;
-    if (status != 0 && c.exit_status == 0) c.exit_status = status;
+  {
+    TempDir tmp;  // removed before the catalog's own reports: a second signal leaves nothing
+    for (std::size_t i = 0; i < files.size() && g_stop_signal.load() == 0; ++i) {
+      c.entries.push_back(run_experiment(o, tmp, files[i], i, files.size()));
+      int status = c.entries.back().exit_status;
+      if (status != 0 && c.exit_status == 0) c.exit_status = status;
+    }
   }
   if (c.exit_status != 0) c.status = "failed";
-  if (int sig = g_stop_signal.load(); sig != 0) {
+  if (g_stop_signal.load() != 0) {
     c.status = "interrupted";
-    c.exit_status = sig == SIGTERM ? 143 : 130;
+    c.exit_status = interrupted_status();
   }
+  own_stop_signals(true);
   write_reports(o, c);
   return c.exit_status;
 }

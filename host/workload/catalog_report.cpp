@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "report/json_report.hpp"
-#include "report/sweep_report.hpp"
-#include "report/sweep_svg.hpp"
+#include "report/json/json_report.hpp"
+#include "report/sweep/sweep_report.hpp"
+#include "report/sweep/sweep_svg.hpp"
 
 namespace gilhost::workload {
 namespace {

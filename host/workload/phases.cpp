@@ -11,9 +11,12 @@
 
 #include "analysis/metrics.hpp"
 #include "cli/units.hpp"
+#include "python/ref.hpp"
 #include "report/atomic_file.hpp"
 #include "workload/runner.hpp"
 #include "workload/script_settings.hpp"
+#include "workload/stop_signals.hpp"
+#include "workload/test_hooks.hpp"
 
 namespace gilhost::workload {
 namespace {
@@ -41,7 +44,28 @@ void print_timeout(const analysis::PhaseResult& p) {
   }
 }
 
-int interrupted_status() { return g_stop_signal.load() == SIGTERM ? 143 : 130; }
+const pid_t g_host_pid = getpid();
+
+// The worker functions of one configuration, owned for as long as its runs call them. Left
+// alone once a worker was abandoned: the GIL may never come back to drop them.
+class OwnedFunctions {
+ public:
+  explicit OwnedFunctions(const std::vector<PyObject*>& fns) {
+    for (PyObject* f : fns) refs_.push_back(python::Ref::borrow(f));
+    for (const python::Ref& r : refs_) raw_.push_back(r.get());
+  }
+  OwnedFunctions(const OwnedFunctions&) = delete;
+  OwnedFunctions& operator=(const OwnedFunctions&) = delete;
+  ~OwnedFunctions() {
+    if (!workers_abandoned()) return;
+    for (python::Ref& r : refs_) (void)r.release();
+  }
+  const std::vector<PyObject*>& get() const { return raw_; }
+
+ private:
+  std::vector<python::Ref> refs_;
+  std::vector<PyObject*> raw_;
+};
 
 }  // namespace
 
@@ -56,24 +80,29 @@ bool check_target(const cli::RunOptions& o, bool directory_ok) {
     if (directory_ok) return true;
     throw UsageError(fmt::format("'{}' is a directory, not a script", o.target_value));
   }
-  if (FILE* f = std::fopen(o.target_value.c_str(), "rb")) {
-    std::fclose(f);
-  } else {
+  // Checked without opening it: a FIFO (or a device) can be opened and read once only, and
+  // that once is Python's (opening it here would wait for a writer and take its data).
+  if (access(o.target_value.c_str(), R_OK) != 0) {
     throw UsageError(
         fmt::format("cannot read script '{}': {}", o.target_value, std::strerror(errno)));
   }
   return false;
 }
 
-void check_outputs(const std::vector<std::string>& paths) {
-  for (const std::string& p : paths) {
-    if (p.empty()) continue;
-    try {
-      report::check_writable(p);
-    } catch (const std::exception& e) {
-      throw UsageError(e.what());
-    }
+void check_outputs(const std::vector<report::NamedOutput>& outputs) {
+  try {
+    report::check_outputs(outputs);
+  } catch (const std::runtime_error& e) {
+    throw UsageError(e.what());
   }
+}
+
+bool in_fork_child() { return getpid() != g_host_pid; }
+
+int end_fork_child(Session& s, std::optional<int> status) {
+  give_back_stop_signals();
+  int fin = s.finalize();
+  return status.value_or(0) != 0 ? *status : fin;
 }
 
 bool keeps_recordings(const cli::RunOptions& o) {
@@ -98,8 +127,14 @@ std::vector<std::string> script_argv(const cli::RunOptions& o) {
 }
 
 std::optional<int> run_top_level(Session& s, cli::RunOptions& o) {
-  std::optional<int> status = s.interpreter().run_main(main_kind(o.target), o.target_value);
-  if (status) return status;
+  std::optional<int> status;
+  {
+    ScriptPhase script;  // the script's own signal handlers, as under python3.12
+    status = s.interpreter().run_main(main_kind(o.target), o.target_value);
+  }
+  // SIGTERM/SIGHUP stopped the script through KeyboardInterrupt: the status says which.
+  if (status == 130 && g_stop_signal.load() != 0) status = interrupted_status();
+  if (status || in_fork_child()) return status;
   apply_script_defaults(PyModule_GetDict(PyImport_AddModule("__main__")), o);
   if (o.switch_interval) s.set_switch_interval(*o.switch_interval);
   return std::nullopt;
@@ -148,19 +183,6 @@ bool stop_requested(Outcome& out) {
   return true;
 }
 
-PhaseSignals::PhaseSignals() {
-  struct sigaction sa {};
-  sa.sa_handler = [](int sig) { g_stop_signal.store(sig); };
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, &old_int_);
-  sigaction(SIGTERM, &sa, &old_term_);
-}
-
-PhaseSignals::~PhaseSignals() {
-  sigaction(SIGINT, &old_int_, nullptr);
-  sigaction(SIGTERM, &old_term_, nullptr);
-}
-
 // Per-GIL metrics of the phase's own-GIL sub-interpreters (the main GIL's are RunRecord::gil).
 std::vector<report::GilRecord> sub_gil_metrics(trace::WindowResult& w,
                                                const analysis::PhaseResult& p) {
@@ -185,10 +207,8 @@ report::RunRecord run_once(Session& s, const cli::RunOptions& o, const cli::Work
                  s.layout().switch_number,
                  SubScript{o.target_value, script_argv(o)}};
   report::RunRecord rec;
-  {
-    PhaseSignals signals;
-    rec.phase = run_phase(plan);
-  }
+  rec.phase = run_phase(plan);
+  test_pause("analysis");
   if (s.traced()) {
     // After abandoning a stuck worker the GIL may never come back: names are not refreshed.
     trace::WindowResult w =
@@ -220,9 +240,9 @@ cli::WorkerSet resolve_isolation(const cli::RunOptions& o, cli::WorkerSet set) {
 report::ConfigResult run_config(Session& s, const cli::RunOptions& o, const cli::WorkerSet& given,
                                 Outcome& out, const RunAnnouncer& announce) {
   const cli::WorkerSet set = resolve_isolation(o, given);
-  PhaseSignals signals;  // a stop between two runs must not reach Python's handler
   PyObject* globals = PyModule_GetDict(PyImport_AddModule("__main__"));
-  std::vector<PyObject*> fns = resolve_functions(globals, set);
+  // Owned: a worker may rebind or delete the global its function was found under.
+  const OwnedFunctions fns(resolve_functions(globals, set));
   report::ConfigResult cfg{set, {}};
   const unsigned warmup = o.warmup.value_or(0), runs = o.runs.value_or(1);
   for (unsigned i = 0; i < warmup + runs && out.complete() && !stop_requested(out); ++i) {
@@ -234,7 +254,7 @@ report::ConfigResult run_config(Session& s, const cli::RunOptions& o, const cli:
       spdlog::info("{} {} {}/{}", is_warmup ? "warm-up" : "run", cli::format_workers(set), number,
                    count);
     }
-    report::RunRecord rec = run_once(s, o, set, fns);
+    report::RunRecord rec = run_once(s, o, set, fns.get());
     record_outcome(out, rec.phase);
     if (!is_warmup || !out.complete()) cfg.runs.push_back(std::move(rec));
   }
@@ -242,10 +262,12 @@ report::ConfigResult run_config(Session& s, const cli::RunOptions& o, const cli:
 }
 
 int end_session(Session& s, const Outcome& out) {
-  if (out.abandoned || g_skip_finalize.load()) {  // g_skip_finalize: gh-119213, subinterpreter.hpp
+  // g_skip_finalize: gh-119213, subinterpreter.hpp
+  if (out.abandoned || workers_abandoned() || g_skip_finalize.load()) {
     std::fflush(nullptr);
     _exit(out.exit_status);
   }
+  give_back_stop_signals();  // atexit code runs with the script's own handlers
   int fin = s.finalize();
   return out.exit_status != 0 ? out.exit_status : fin;
 }

@@ -4,13 +4,13 @@
 
 #include <Python.h>
 
-#include <csignal>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/options.hpp"
+#include "report/output_paths.hpp"
 #include "report/report_data.hpp"
 #include "workload/session.hpp"
 
@@ -20,9 +20,18 @@ namespace gilhost::workload {
 // unless `directory_ok`; returns whether the target is a directory.
 bool check_target(const cli::RunOptions& o, bool directory_ok);
 
-// Output paths are checked before any work, so a typo never costs a measurement. Empty paths
-// are skipped. Throws cli::UsageError("cannot write <path>: <reason>").
-void check_outputs(const std::vector<std::string>& paths);
+// Output paths are checked before any work, so a typo never costs a measurement
+// (report::check_outputs: writable, no file named twice, at most one on standard output).
+// Options not given are skipped. Throws cli::UsageError.
+void check_outputs(const std::vector<report::NamedOutput>& outputs);
+
+// True in a child made by fork() (os.fork, multiprocessing) from the script or a worker: it is
+// the script's process, not gilhost's, and must neither measure nor write reports.
+bool in_fork_child();
+
+// A fork child whose script returned to gilhost ends as under python3.12: Py_FinalizeEx (its
+// atexit handlers, its threads), then exit with `status` (or 120 when flushing failed).
+int end_fork_child(Session& s, std::optional<int> status);
 
 // Raw events cost memory; they are kept only for the exports that draw or list them.
 bool keeps_recordings(const cli::RunOptions& o);
@@ -50,23 +59,9 @@ struct Outcome {
 // stderr.
 void record_outcome(Outcome& out, const analysis::PhaseResult& p);
 
-// True (and `out` marked interrupted) when SIGINT/SIGTERM arrived, e.g. between two phases.
+// True (and `out` marked interrupted) when SIGINT/SIGTERM/SIGHUP arrived, e.g. between two
+// phases.
 bool stop_requested(Outcome& out);
-
-// While measuring, the host owns SIGINT/SIGTERM: Python's handler would only run once the main
-// thread re-enters Python, which it does not do while it supervises the workers. The handler
-// sets g_stop_signal; nesting is fine (each restores what it replaced).
-class PhaseSignals {
- public:
-  PhaseSignals();
-  PhaseSignals(const PhaseSignals&) = delete;
-  PhaseSignals& operator=(const PhaseSignals&) = delete;
-  ~PhaseSignals();
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
 
 // One worker phase and, when traced, its GIL metrics (raw events kept only for --events,
 // --trace and --html).
@@ -84,7 +79,8 @@ report::ConfigResult run_config(Session& s, const cli::RunOptions& o, const cli:
                                 Outcome& out, const RunAnnouncer& announce = {});
 
 // Finalizes Python and returns the exit status: the outcome's, else Python's own. With an
-// abandoned worker (which may hold the GIL) finalizing would wait forever: exits at once.
+// abandoned worker (which may hold the GIL) finalizing would wait forever: flushes C stdio and
+// exits at once.
 int end_session(Session& s, const Outcome& out);
 
 }  // namespace gilhost::workload

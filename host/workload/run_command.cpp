@@ -4,56 +4,84 @@
 #include <cstdio>
 
 #include "analysis/metrics.hpp"
+#include "python/interpreter.hpp"
 #include "python/ref.hpp"
-#include "report/atomic_file.hpp"
-#include "report/chrome_trace.hpp"
-#include "report/events_file.hpp"
-#include "report/html_report.hpp"
-#include "report/json_report.hpp"
-#include "report/text_report.hpp"
+#include "report/events/events_file.hpp"
+#include "report/html/html_report.hpp"
+#include "report/json/json_report.hpp"
+#include "report/output_paths.hpp"
+#include "report/report_outputs.hpp"
+#include "report/text/text_report.hpp"
+#include "report/trace/chrome_trace.hpp"
 #include "trace/tracer.hpp"
 #include "workload/catalog.hpp"
 #include "workload/context.hpp"
 #include "workload/phases.hpp"
+#include "workload/runner.hpp"
+#include "workload/stop_signals.hpp"
+#include "workload/test_hooks.hpp"
 
 namespace gilhost::workload {
 namespace {
 
-// The script's own threads (non-daemon ones) belong to its run, as under python3.12.
-void join_script_threads() {
+// The script's own threads (non-daemon ones) belong to its run, as under python3.12, and so
+// does a Ctrl-C while they are waited for (KeyboardInterrupt, 130).
+std::optional<int> join_script_threads() {
   // A script that never imported threading started no threading.Thread.
-  if (PyDict_GetItemString(PyImport_GetModuleDict(), "threading") == nullptr) return;
+  if (PyDict_GetItemString(PyImport_GetModuleDict(), "threading") == nullptr) return {};
+  ScriptPhase script;
   python::Ref threading(PyImport_ImportModule("threading"));
   python::Ref r(threading ? PyObject_CallMethod(threading.get(), "_shutdown", nullptr) : nullptr);
-  if (!r) PyErr_Clear();
+  if (r) return {};
+  if (!PyErr_ExceptionMatches(PyExc_KeyboardInterrupt)) {
+    PyErr_Clear();
+    return {};
+  }
+  int status = python::exit_status_from_exception();
+  return g_stop_signal.load() != 0 ? interrupted_status() : status;
 }
 
-void write_reports(const cli::RunOptions& o, const report::Report& r) {
-  // Worker results are the run's output (stdout); for a plain script stdout stays the script's
-  // own, exactly as under python3.12, and the GIL summary goes to stderr.
-  if (!o.quiet && !r.configs.empty()) {
-    std::fputs(report::render_text(r).c_str(), stdout);
-    std::fflush(stdout);
-  } else if (!o.quiet && r.script_gil) {
-    std::fputs(report::render_text(r).c_str(), stderr);
+// Python's own buffers first, so the script's output precedes the reports on a shared stream.
+void flush_python_stdio() {
+  if (workers_abandoned()) return;  // the GIL may never come back
+  for (const char* name : {"stdout", "stderr"}) {
+    PyObject* stream = PySys_GetObject(name);  // borrowed, used at once
+    if (stream == nullptr || stream == Py_None) continue;
+    python::Ref r(PyObject_CallMethod(stream, "flush", nullptr));
+    if (!r) PyErr_Clear();  // reported again, as by python3.12, when Python finalizes
   }
-  if (!o.json_path.empty()) report::write_file_atomically(o.json_path, report::render_json(r));
-  if (!o.events_path.empty()) {
-    report::write_file_atomically(o.events_path, report::render_events(r));
+}
+
+void write_reports(const cli::RunOptions& o, report::Report& r) {
+  flush_python_stdio();
+  report::Verdict v{r.status, r.exit_status};
+  // Worker results are the run's output (stdout, unless a report goes there); for a plain
+  // script stdout stays the script's own, exactly as under python3.12, and the GIL summary goes
+  // to stderr.
+  const bool report_on_stdout = report::is_stdout(o.json_path) ||
+                                report::is_stdout(o.events_path) ||
+                                report::is_stdout(o.trace_path) || report::is_stdout(o.html_path);
+  if (!o.quiet && (!r.configs.empty() || r.script_gil)) {
+    std::FILE* stream = !r.configs.empty() && !report_on_stdout ? stdout : stderr;
+    report::write_table(report::render_text(r), stream, v);
   }
-  if (!o.trace_path.empty()) {
-    report::TraceCut cut;
-    report::write_file_atomically(o.trace_path,
-                                  report::render_chrome_trace(r, o.trace_limit, &cut));
-    // A cut timeline looks like a run that stopped early: say so where the user looks.
-    if (cut.truncated) {
-      std::fprintf(stderr,
-                   "gilhost: warning: %s stops at %.3f s: %zu events omitted past --trace-limit "
-                   "%zu; raise it, or --trace-limit 0 for all\n",
-                   o.trace_path.c_str(), cut.at_s, cut.omitted, o.trace_limit);
-    }
+  report::TraceCut cut;
+  report::write_reports(
+      {
+          {"--json", o.json_path, [&r] { return report::render_json(r); }},
+          {"--events", o.events_path, [&r] { return report::render_events(r); }},
+          {"--trace", o.trace_path,
+           [&r, &o, &cut] { return report::render_chrome_trace(r, o.trace_limit, &cut); }},
+          {"--html", o.html_path, [&r] { return report::render_html(r); }},
+      },
+      v, [] { return g_stop_signal.load(); });
+  // A cut timeline looks like a run that stopped early: say so where the user looks.
+  if (cut.truncated) {
+    std::fprintf(stderr,
+                 "gilhost: warning: %s stops at %.3f s: %zu events omitted past --trace-limit "
+                 "%zu; raise it, or --trace-limit 0 for all\n",
+                 o.trace_path.c_str(), cut.at_s, cut.omitted, o.trace_limit);
   }
-  if (!o.html_path.empty()) report::write_file_atomically(o.html_path, report::render_html(r));
 }
 
 // Where a script run without workers starts: its window opens before the top level runs.
@@ -66,7 +94,7 @@ struct ScriptStart {
 // A script run without workers: the GIL over its whole execution, like python3.12 SCRIPT.
 void finish_script_run(Session& s, const cli::RunOptions& o, std::optional<int> script_status,
                        const ScriptStart& start, report::Report& r) {
-  if (!script_status) join_script_threads();
+  if (!script_status) script_status = join_script_threads();
   r.script_wall_ns = std::uint64_t((std::chrono::steady_clock::now() - start.wall).count());
   if (s.traced()) {
     trace::WindowResult w =
@@ -75,11 +103,12 @@ void finish_script_run(Session& s, const cli::RunOptions& o, std::optional<int> 
     if (keeps_recordings(o)) r.script_recording = std::move(w.recording);
   }
   r.exit_status = script_status.value_or(0);
-  if (r.exit_status != 0) r.status = r.exit_status == 130 ? "interrupted" : "failed";
+  if (r.exit_status != 0) {
+    r.status = r.exit_status == 130 || g_stop_signal.load() != 0 ? "interrupted" : "failed";
+  }
 }
 
 void run_configs(Session& s, const cli::RunOptions& o, report::Report& r) {
-  PhaseSignals signals;  // from the first run to the last: a stop must not reach Python's handler
   Outcome out;
   for (const cli::WorkerSet& set : o.worker_sets) {
     r.configs.push_back(run_config(s, o, set, out));
@@ -94,8 +123,13 @@ void run_configs(Session& s, const cli::RunOptions& o, report::Report& r) {
 
 int run_command(const cli::RunOptions& options) {
   cli::RunOptions o = options;
+  install_test_hooks();
   if (check_target(o, true)) return run_catalog(o);
-  check_outputs({o.json_path, o.events_path, o.trace_path, o.html_path});
+  own_stop_signals();  // from here on a stop is gilhost's to handle (stop_signals.hpp)
+  check_outputs({{"--json", o.json_path},
+                 {"--events", o.events_path},
+                 {"--trace", o.trace_path},
+                 {"--html", o.html_path}});
   Session s(script_argv(o), !o.no_trace, o.trace_buffer);
   trace::Tracer::keep_events(keeps_recordings(o));
   trace::Tracer::set_blocked_limit(o.blocked_pairs);
@@ -103,7 +137,13 @@ int run_command(const cli::RunOptions& options) {
 
   report::Report r;
   ScriptStart start{.switch_number = s.switch_number()};
-  std::optional<int> script_status = run_top_level(s, o);
+  std::optional<int> script_status;
+  if (g_stop_signal.load() != 0) {
+    script_status = interrupted_status();  // during start-up: the script never ran
+  } else {
+    script_status = run_top_level(s, o);
+  }
+  if (in_fork_child()) return end_fork_child(s, script_status);
   apply_budget_defaults(o);
   r.context = make_context(o, s);
 

@@ -1,6 +1,7 @@
 // Worker threads: attach once with PyGILState_Ensure, wait at the barrier, call until told to stop.
 #include "workload/runner.hpp"
 
+#include <fmt/format.h>
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
@@ -11,6 +12,8 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <new>
+#include <system_error>
 #include <thread>
 
 #include "python/gilhost_module.hpp"
@@ -21,9 +24,9 @@
 
 namespace gilhost::workload {
 
-std::atomic<int> g_stop_signal{0};
-
 namespace {
+
+std::atomic<bool> g_abandoned{false};
 
 // Set in a child made by os.fork() from a worker: the child has no supervisor to return to.
 std::atomic<bool> g_in_forked_child{false};
@@ -70,6 +73,8 @@ struct Sync {
 
 struct Worker {
   python::WorkerIdentity identity;
+  python::Ref
+      owned_function;  // a shared worker's own reference (a :sub one's is its interpreter's)
   PyObject* function = nullptr;
   SubInterpreter* sub = nullptr;  // a :sub worker's own interpreter, else the main one
   analysis::WorkerResult result;
@@ -111,7 +116,13 @@ void call_loop(Worker& w, Sync& sync, const PhasePlan& plan) {
       record_failure(w, sync);
       return;
     }
-    w.result.latency.record(std::uint64_t((t1 - t0).count()));
+    try {
+      w.result.latency.record(std::uint64_t((t1 - t0).count()));
+    } catch (const std::bad_alloc&) {  // a worker failure like any MemoryError, not terminate
+      PyErr_NoMemory();
+      record_failure(w, sync);
+      return;
+    }
     ++w.result.calls;
   }
 }
@@ -157,6 +168,7 @@ void worker_main(Worker& w, Sync& sync, const PhasePlan& plan) {
   std::uint64_t cpu0 = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
   PyEval_RestoreThread(ts);
   call_loop(w, sync, plan);
+  w.owned_function = python::Ref();  // with the GIL held, which the main thread may not have then
   w.result.cpu_ns = cpu_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0;
   detach(w, gstate);
   python::set_current_worker(nullptr);
@@ -177,7 +189,8 @@ std::vector<std::unique_ptr<Worker>> make_workers(const PhasePlan& plan) {
     for (unsigned i = 0; i < plan.roles[r].threads; ++i) {
       auto w = std::make_unique<Worker>();
       w->identity = {plan.roles[r].name, int(i)};
-      w->function = plan.functions[r];
+      w->owned_function = python::Ref::borrow(plan.functions[r]);
+      w->function = w->owned_function.get();
       w->result.role = plan.roles[r].name;
       w->result.index = int(i);
       w->result.name = plan.roles[r].name + "-" + std::to_string(i);
@@ -194,12 +207,20 @@ std::thread interrupt_workers(const std::vector<std::unique_ptr<Worker>>& worker
   for (const auto& w : workers) {  // :sub workers have no main-interpreter thread state
     if (!w->finished && w->sub == nullptr) ids.push_back(w->python_thread_id);
   }
-  return std::thread([ids = std::move(ids), exc] {
-    pthread_setname_np(pthread_self(), "gilhost-stop");
-    PyGILState_STATE g = PyGILState_Ensure();
-    for (unsigned long id : ids) PyThreadState_SetAsyncExc(id, exc);
-    PyGILState_Release(g);
-  });
+  StopSignalsBlocked blocked;  // signals are for the main thread
+  try {
+    return std::thread([ids = std::move(ids), exc] {
+      pthread_setname_np(pthread_self(), "gilhost-stop");
+      PyGILState_STATE g = PyGILState_Ensure();
+      for (unsigned long id : ids) PyThreadState_SetAsyncExc(id, exc);
+      PyGILState_Release(g);
+    });
+  } catch (const std::system_error& e) {
+    // The workers still stop before their next call; one inside a long call is given up on
+    // after the grace period, as one stuck in C code.
+    spdlog::warn("cannot start the thread that interrupts the workers: {}", e.what());
+    return {};
+  }
 }
 
 // How long workers get, after being told to stop, before gilhost stops waiting for them.
@@ -297,11 +318,52 @@ analysis::PhaseResult abandon(analysis::PhaseResult result,
   }
   if (sv.interrupter.joinable()) sv.interrupter.detach();
   result.abandoned = true;
+  g_abandoned = true;
   result.end_ticks = trace::now_ticks();
   return result;
 }
 
+// Starts one thread per worker, with the stop signals blocked (they are the main thread's).
+// Returns "" or why a thread could not be started (the ones before it are running).
+std::string start_threads(std::vector<std::unique_ptr<Worker>>& workers,
+                          std::vector<std::thread>& threads, Sync& sync) {
+  StopSignalsBlocked blocked;
+  threads.reserve(workers.size());
+  for (auto& w : workers) {
+    try {
+      threads.emplace_back(worker_main, std::ref(*w), std::ref(sync), std::cref(sync.plan));
+    } catch (const std::system_error& e) {
+      return fmt::format("cannot start worker thread {} ({} of {}): {}", w->result.name,
+                         threads.size() + 1, workers.size(), e.code().message());
+    }
+  }
+  return {};
+}
+
+// A thread could not be started: those that were are released with the stop flag set, so they
+// return before their first call, and joined; then the sub-interpreters are ended.
+analysis::PhaseResult stop_started(std::vector<std::thread>& threads, Sync& sync, Subs& subs,
+                                   std::string error) {
+  PyThreadState* main_ts = PyEval_SaveThread();  // the workers attach before the barrier
+  {
+    std::lock_guard lock(sync.mu);
+    sync.stop = true;
+    sync.go = true;
+  }
+  sync.cv.notify_all();
+  for (std::thread& t : threads) t.join();
+  PyEval_RestoreThread(main_ts);
+  for (auto& sub : subs) sub->end();
+  analysis::PhaseResult result;
+  result.status = analysis::PhaseStatus::kFailed;
+  result.exit_status = 1;
+  result.setup_error = std::move(error);
+  return result;
+}
+
 }  // namespace
+
+bool workers_abandoned() { return g_abandoned.load(); }
 
 analysis::PhaseResult run_phase(const PhasePlan& caller_plan) {
   const auto setup0 = Clock::now();
@@ -323,9 +385,8 @@ analysis::PhaseResult run_phase(const PhasePlan& caller_plan) {
     return result;
   }
   std::vector<std::thread> threads;
-  threads.reserve(workers.size());
-  for (auto& w : workers) {
-    threads.emplace_back(worker_main, std::ref(*w), std::ref(sync), std::cref(plan));
+  if (std::string error = start_threads(workers, threads, sync); !error.empty()) {
+    return stop_started(threads, sync, subs, std::move(error));
   }
 
   PyThreadState* main_ts = PyEval_SaveThread();

@@ -4,11 +4,15 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
+
 #include "cli/intervals.hpp"
 #include "cli/units.hpp"
 #include "python/python_error.hpp"
 #include "python/ref.hpp"
 #include "trace/tracer.hpp"
+#include "workload/runner.hpp"
+#include "workload/stop_signals.hpp"
 
 namespace gilhost::workload {
 namespace {
@@ -81,6 +85,9 @@ void refresh_python_names() {
 
 Session::Session(const std::vector<std::string>& argv, bool trace, std::size_t ring_events) {
   trace::Tracer::init(ring_events);
+  // Stop signals wait until gilhost's handler is in place; the collector thread inherits the
+  // blocked mask, so signals always reach the main thread.
+  PythonStartSignals signals;
   interp_ = std::make_unique<python::Interpreter>(argv);
   if (gilhost_read_gil_layout(PyInterpreterState_Main(), &layout_) != 0) {
     throw python::StartupError("the main interpreter has no GIL");
@@ -94,8 +101,25 @@ Session::Session(const std::vector<std::string>& argv, bool trace, std::size_t r
   }
 }
 
+// Reached without finalize() only on an error path (an exception on its way to main). Python is
+// finalized only when that is what finalize() would do anyway: this thread holds the GIL and no
+// worker was abandoned. Otherwise Py_FinalizeEx could wait forever for a GIL a stuck thread
+// holds, or crash on a thread state that is not this thread's: C stdio is flushed and Python
+// is left as it is for the process exit.
 Session::~Session() {
-  if (interp_) finalize();
+  if (!interp_) return;
+  // Not PyGILState_Check(): it answers yes once a sub-interpreter existed (check disabled).
+#if PY_VERSION_HEX >= 0x030D0000
+  const bool holds_gil = PyThreadState_GetUnchecked() != nullptr;
+#else
+  const bool holds_gil = _PyThreadState_UncheckedGet() != nullptr;
+#endif
+  if (holds_gil && !workers_abandoned()) {
+    finalize();
+    return;
+  }
+  std::fflush(nullptr);
+  (void)interp_.release();  // never finalized
 }
 
 std::uint64_t Session::switch_number() const {

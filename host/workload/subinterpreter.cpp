@@ -190,8 +190,8 @@ void SubInterpreter::load(const SubScript& script, const std::string& function) 
                     script.path, one_line_error()));
   }
   check_asyncio(worker_);
-  function_ = PyDict_GetItemString(globals, function.c_str());  // borrowed, kept by __main__
-  if (function_ == nullptr || !PyCallable_Check(function_)) {
+  function_ = python::Ref::borrow(PyDict_GetItemString(globals, function.c_str()));
+  if (!function_ || !PyCallable_Check(function_.get())) {
     throw SubInterpreterError(
         fmt::format("worker {}: the script defines no function {}() in its sub-interpreter",
                     worker_, function));
@@ -217,7 +217,7 @@ void SubInterpreter::end_locked() {
   if (gil_index_ >= 0) trace::Tracer::unregister_gil(gil_index_);
   gil_index_ = -1;
   switch_number_ = nullptr;
-  function_ = nullptr;
+  function_ = python::Ref();   // with this interpreter's GIL held
   Py_EndInterpreter(tstate_);  // needs the interpreter's only thread state, current
   tstate_ = nullptr;
   PyEval_RestoreThread(main_ts);

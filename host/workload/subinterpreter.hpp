@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "python/ref.hpp"
+
 namespace gilhost::workload {
 
 // What a sub-interpreter needs to load the script as the main interpreter did.
@@ -43,8 +45,8 @@ class SubInterpreter {
   ~SubInterpreter();  // end() if not done; never throws
 
   PyInterpreterState* interp() const { return interp_; }
-  PyObject* function() const { return function_; }  // owned by this interpreter
-  int gil_index() const { return gil_index_; }      // -1 when untraced
+  PyObject* function() const { return function_.get(); }  // owned until end()
+  int gil_index() const { return gil_index_; }            // -1 when untraced
   std::uint64_t switch_number() const;
   const std::string& label() const { return label_; }  // "sub:cpu-0"
 
@@ -58,7 +60,8 @@ class SubInterpreter {
   void end_locked();                 // end() with g_lifecycle_mu held
   PyThreadState* tstate_ = nullptr;  // the creation thread state, the one Py_EndInterpreter takes
   PyInterpreterState* interp_ = nullptr;
-  PyObject* function_ = nullptr;
+  // Owned: a worker may rebind or delete the global it was found under while the phase runs.
+  python::Ref function_;
   int gil_index_ = -1;
   const unsigned long* switch_number_ = nullptr;
   std::string worker_, label_;

@@ -9,14 +9,17 @@
 #include <cstdio>
 
 #include "cli/units.hpp"
-#include "report/atomic_file.hpp"
-#include "report/sweep_html.hpp"
-#include "report/sweep_recommend.hpp"
-#include "report/sweep_report.hpp"
+#include "report/output_paths.hpp"
+#include "report/report_outputs.hpp"
+#include "report/sweep/sweep_html.hpp"
+#include "report/sweep/sweep_recommend.hpp"
+#include "report/sweep/sweep_report.hpp"
 #include "workload/context.hpp"
 #include "workload/phases.hpp"
 #include "workload/progress.hpp"
 #include "workload/script_settings.hpp"
+#include "workload/stop_signals.hpp"
+#include "workload/test_hooks.hpp"
 
 namespace gilhost::workload {
 namespace {
@@ -91,7 +94,6 @@ RunAnnouncer announcer(ProgressBar& bar, std::size_t step, const std::string& la
 }
 
 void sweep_points(Session& s, const cli::SweepOptions& so, report::SweepResult& r, Outcome& out) {
-  PhaseSignals signals;  // a stop between two points must not reach Python's handler
   ProgressBar bar(so.intervals.size() * so.run.worker_sets.size());
   std::size_t step = 0;
   for (nanoseconds interval : so.intervals) {
@@ -110,24 +112,27 @@ void sweep_points(Session& s, const cli::SweepOptions& so, report::SweepResult& 
   }
 }
 
-void write_reports(const cli::SweepOptions& so, const report::SweepResult& r) {
+void write_reports(const cli::SweepOptions& so, report::SweepResult& r) {
+  report::Verdict v{r.status, r.exit_status};
+  const bool report_on_stdout = report::is_stdout(so.json_path) || report::is_stdout(so.csv_path) ||
+                                report::is_stdout(so.html_path);
   if (!so.run.quiet) {
-    std::fputs(report::render_sweep_text(r).c_str(), stdout);
-    std::fflush(stdout);
+    report::write_table(report::render_sweep_text(r), report_on_stdout ? stderr : stdout, v);
   }
-  if (!so.json_path.empty()) {
-    report::write_file_atomically(so.json_path, report::render_sweep_json(r));
-  }
-  if (!so.csv_path.empty()) {
-    report::write_file_atomically(so.csv_path, report::render_sweep_csv(r));
-  }
-  if (!so.html_path.empty()) {
-    report::write_file_atomically(so.html_path, report::render_sweep_html(r));
-  }
+  report::write_reports(
+      {
+          {"--json", so.json_path, [&r] { return report::render_sweep_json(r); }},
+          {"--csv", so.csv_path, [&r] { return report::render_sweep_csv(r); }},
+          {"--html", so.html_path, [&r] { return report::render_sweep_html(r); }},
+      },
+      v, [] { return g_stop_signal.load(); });
 }
 
 // A script that ends the program at its top level leaves nothing to sweep.
 int top_level_ended(Session& s, int status) {
+  if (g_stop_signal.load() != 0 || status == 130) {  // stopped before anything was measured
+    return end_session(s, {"interrupted", status, false});
+  }
   std::fprintf(stderr,
                "gilhost: error: the script ended the program at its top level (exit status "
                "%d): a sweep needs it to return, leaving its functions to call\n",
@@ -139,10 +144,15 @@ int top_level_ended(Session& s, int status) {
 
 int sweep_command(const cli::SweepOptions& options) {
   cli::SweepOptions so = options;
+  install_test_hooks();
   check_target(so.run, false);
-  check_outputs({so.json_path, so.csv_path, so.html_path});
+  own_stop_signals();  // from here on a stop is gilhost's to handle (stop_signals.hpp)
+  check_outputs({{"--json", so.json_path}, {"--csv", so.csv_path}, {"--html", so.html_path}});
   Session s(script_argv(so.run), !so.run.no_trace, so.run.trace_buffer);
-  if (std::optional<int> status = run_top_level(s, so.run)) return top_level_ended(s, *status);
+  std::optional<int> status =
+      g_stop_signal.load() != 0 ? std::optional(interrupted_status()) : run_top_level(s, so.run);
+  if (in_fork_child()) return end_fork_child(s, status);
+  if (status) return top_level_ended(s, *status);
   apply_budget_defaults(so.run);
   check_before_measuring(so);
   bool default_added = add_default_interval(so);
@@ -154,6 +164,8 @@ int sweep_command(const cli::SweepOptions& options) {
   r.status = out.status;
   r.exit_status = out.exit_status;
   write_reports(so, r);
+  out.status = r.status;
+  out.exit_status = r.exit_status;
   return end_session(s, out);
 }
 

@@ -45,3 +45,41 @@ class GilhostTestCase(unittest.TestCase):
         self.assertEqual(len(lines), 1, f"expected one line on stderr, got:\n{proc.stderr}")
         self.assertIn(fragment, lines[0])
         self.assertTrue(lines[0].startswith("gilhost: error: "), lines[0])
+
+
+def sanitized():
+    """True for the ASan/UBSan build, which reserves terabytes of address space (no ulimit -v)."""
+    return os.sep + "asan" + os.sep in BIN
+
+
+def wait_for_lines(path, count, proc, timeout=120):
+    """Waits until `path` has `count` lines (a marker the process writes when it reaches a
+    phase). Fails if the process ends first. The bound is only a guard against a hang."""
+    import time
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if os.path.exists(path):
+            with open(path) as f:
+                if len(f.read().splitlines()) >= count:
+                    return
+        if proc.poll() is not None:
+            raise AssertionError(f"gilhost ended (status {proc.returncode}) before marker {count}")
+        time.sleep(0.01)
+    raise AssertionError(f"no marker {count} in {path} after {timeout} s")
+
+
+def popen(*args, env=None, **kwargs):
+    """Starts gilhost with `args` and `env` added to the environment (text mode, pipes)."""
+    if not BIN:
+        raise unittest.SkipTest("GILHOST_BIN is not set (run through ctest)")
+    full_env = dict(os.environ, **(env or {}))
+    return subprocess.Popen([BIN, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=full_env, **kwargs)
+
+
+def finish(proc, timeout=120):
+    """communicate() with a guard: a process still running after `timeout` is killed."""
+    try:
+        return proc.communicate(timeout=timeout)
+    finally:
+        proc.kill()

@@ -6,7 +6,7 @@ import subprocess
 import tempfile
 import unittest
 
-from gilhost_test import BIN, GilhostTestCase, run
+from gilhost_test import BIN, GilhostTestCase, run, wait_for_lines
 
 OK = '''"""Counts calls: always succeeds."""
 GILHOST = {"workers": {"count": 1}, "calls": 5}
@@ -122,6 +122,31 @@ class CatalogTest(GilhostTestCase):
             self.assertEqual(entry["exit_status"], 130)
             self.assertEqual(entry["report"]["status"], "interrupted")
             self.assertIn("the remaining experiments were not run", stdout)
+
+    def test_signal_waits_for_the_experiment_writing_its_report(self):
+        # The experiment is stopped while its report's temporary file is written: the catalog
+        # passes the signal on and waits for it (never killing a writer), then reports it.
+        with tempfile.TemporaryDirectory() as tmp:
+            root = make_catalog(tmp, {"a_ok.py": OK, "b_ok.py": OK})
+            out, marker = os.path.join(tmp, "all.json"), os.path.join(tmp, "marker")
+            env = dict(os.environ, GILHOST_TEST_PAUSE=f"write:{marker}")
+            p = subprocess.Popen([BIN, "run", "--json", out, root], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True, env=env)
+            try:
+                wait_for_lines(marker, 1, p)  # the first experiment is writing its JSON
+                p.send_signal(signal.SIGTERM)
+                stdout, stderr = p.communicate(timeout=120)
+            finally:
+                p.kill()
+            self.assertEqual(p.returncode, 143, stderr)
+            with open(out) as f:
+                data = json.load(f)
+            self.assertEqual(data["status"], "interrupted")
+            self.assertEqual(len(data["catalog"]), 1)
+            entry = data["catalog"][0]
+            self.assertEqual(entry["exit_status"], 143)
+            self.assertEqual(entry["report"]["status"], "interrupted")
+            self.assertEqual(sorted(os.listdir(tmp)), ["all.json", "catalog", "marker"])
 
 
 if __name__ == "__main__":

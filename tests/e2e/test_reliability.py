@@ -1,13 +1,11 @@
 """Faults inside a run: every case ends with a clear status and whatever could be reported."""
 import json
 import os
-import signal
-import subprocess
 import tempfile
 import time
 import unittest
 
-from gilhost_test import BIN, GilhostTestCase, run, run_json, script
+from gilhost_test import GilhostTestCase, run, run_json, script
 
 FAULTS = script("faults.py")
 
@@ -60,31 +58,7 @@ class FaultsTest(GilhostTestCase):
         proc = run("run", "--workers", "tight=1", "--calls", "10", "--trace-buffer", "1024", FAULTS)
         self.assertIn("events were lost", proc.stdout)
 
-    def _signal_mid_phase(self, sig):
-        with tempfile.TemporaryDirectory() as tmp:
-            out = os.path.join(tmp, "o.json")
-            p = subprocess.Popen([BIN, "run", "--json", out, "--workers", "cpu=2", "--duration",
-                                  "30s", FAULTS], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                 text=True)
-            try:
-                time.sleep(1.0)
-                p.send_signal(sig)
-                p.communicate(timeout=30)
-            finally:
-                p.kill()
-            with open(out) as f:
-                return p.returncode, json.load(f)
-
-    def test_sigint_mid_run_writes_interrupted_reports(self):
-        status, data = self._signal_mid_phase(signal.SIGINT)
-        self.assertEqual(status, 130)
-        self.assertEqual(data["status"], "interrupted")
-        self.assertGreater(data["configs"][0]["runs"][0]["calls"], 0)
-
-    def test_sigterm_mid_run_writes_interrupted_reports(self):
-        status, data = self._signal_mid_phase(signal.SIGTERM)
-        self.assertEqual(status, 143)
-        self.assertEqual(data["status"], "interrupted")
+    # Signals in every phase, synchronised on markers: test_signals.py.
 
 
 class BadInputTest(GilhostTestCase):

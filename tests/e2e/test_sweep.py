@@ -113,8 +113,13 @@ class SweepTest(GilhostTestCase):
         self.assertTrue(html.startswith("<!DOCTYPE html>"))
         self.assertEqual(html.count("<svg"), 4)  # calls/s of cpu and of lat, latency, switches
         self.assertIn("Recommended switch interval", html)
-        for banned in ("http://", "https://", "<script"):
+        for banned in ("http://", "https://", " src=", " href=", "<link"):
             self.assertNotIn(banned, html)
+        # The run report's header and style: the data blob and one inline script.
+        self.assertEqual(html.count("<script"), 2)
+        self.assertIn('<script type="application/json" id="gilhost-data">', html)
+        self.assertIn("GH.headerMain();", html)
+        self.assertIn("--held: #3566b0", html)
 
 
 class SweepOptionsTest(GilhostTestCase):

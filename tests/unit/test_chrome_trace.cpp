@@ -7,7 +7,7 @@
 #include <tuple>
 #include <vector>
 
-#include "report/chrome_trace.hpp"
+#include "report/trace/chrome_trace.hpp"
 #include "synthetic_trace.hpp"
 
 namespace {

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "report/html_data.hpp"
-#include "report/html_report.hpp"
+#include "report/html/html_data.hpp"
+#include "report/html/html_report.hpp"
 #include "synthetic_trace.hpp"
 
 namespace {
@@ -65,6 +65,17 @@ TEST_CASE("html: one page with every part", "[html]") {
   }
   CHECK(html.find("<style>") != std::string::npos);
   CHECK(html.find("GH.main();") != std::string::npos);
+  // Every script of host/report/html/assets, embedded by the build, in dependency order.
+  std::size_t last = 0;
+  for (const char* part : {"GH.fmt = ", "GH.layout = ", "GH.main = function",
+                           "const S = GH.tl = ", "GH.timeline = {"}) {
+    INFO(part);
+    std::size_t at = html.find(part);
+    CHECK(at != std::string::npos);
+    CHECK(at > last);
+    last = at;
+  }
+  CHECK(html.find("--held: #3566b0") != std::string::npos);  // the style sheet
   CHECK(html.find("<title>gilhost · exp.py</title>") != std::string::npos);
 }
 
@@ -119,6 +130,34 @@ TEST_CASE("html: timeline spans are the recording's, from the window begin", "[h
   CHECK(threads[0]["forced"] == Json({500'000}));
   CHECK(threads[0]["marks"] == Json({{6'500'000, 1}}));
   CHECK(d["recordings"][0]["timeline"]["labels"] == Json({"phase one", "phase two"}));
+  // Drop requests, hand-off waits and the arrows from a request to the release it forced.
+  CHECK(threads[1]["drops"] == Json({450'000}));
+  CHECK(threads[0]["drops"] == Json({5'800'000}));
+  CHECK(decode(threads[1]["handoffs"]) == Spans{{6'000'200, 6'010'500}});
+  CHECK(d["recordings"][0]["timeline"]["forcings"] ==
+        Json({{1, 450'000, 0, 500'000}, {0, 5'800'000, 1, 6'000'000}}));
+  CHECK(d["roles"] == Json({"cpu"}));
+  CHECK(threads[0]["lost"] == 0);
+}
+
+TEST_CASE("html: a percentile without a sample is –, not 0 ns", "[html]") {
+  auto r = synthetic_report(1);
+  // No voluntary hand-off and no wait of the cpu role in this run.
+  r.configs[0].runs[0].gil->summary.handoff_voluntary = {};
+  r.configs[0].runs[0].gil->roles["cpu"].wait = {};
+  Json d = blob(render_html(r));
+  const Json& s = d["summaries"][0];
+  auto figure = [&](const std::string& name) {
+    for (const Json& f : s["figures"])
+      if (f[0] == name) return f[1].get<std::string>();
+    return std::string("(absent)");
+  };
+  CHECK(figure("hand-off p50") == "– voluntary / 10.0 us forced");
+  const Json& cpu = s["rows"][0];
+  REQUIRE(s["columns"][9] == "wait p50");
+  CHECK(cpu[9] == "–");
+  CHECK(cpu[10] == "–");
+  CHECK(cpu[8] != "–");  // hold p50 has samples
 }
 
 TEST_CASE("html: names cannot close the script element", "[html]") {

@@ -13,10 +13,10 @@
 #include <vector>
 
 #include "report/atomic_file.hpp"
-#include "report/events_file.hpp"
-#include "report/json_report.hpp"
+#include "report/events/events_file.hpp"
+#include "report/json/json_report.hpp"
 #include "report/report_data.hpp"
-#include "report/text_report.hpp"
+#include "report/text/text_report.hpp"
 
 namespace {
 
@@ -549,8 +549,8 @@ std::string slurp(const std::filesystem::path& path) {
 TEST_CASE("atomic file: replaces the content and leaves no temporary file", "[report][file]") {
   std::filesystem::path dir = make_temp_dir();
   std::string path = (dir / "out.json").string();
-  report::write_file_atomically(path, "old");
-  report::write_file_atomically(path, "new content\n");
+  report::write_output(path, "old");
+  report::write_output(path, "new content\n");
   CHECK(slurp(path) == "new content\n");
   CHECK(entries(dir) == std::vector<std::string>{"out.json"});
   auto perms = std::filesystem::status(path).permissions();
@@ -563,7 +563,7 @@ TEST_CASE("atomic file: replaces the content and leaves no temporary file", "[re
 TEST_CASE("atomic file: a missing directory fails with the path and the reason", "[report][file]") {
   std::filesystem::path dir = make_temp_dir();
   std::string path = (dir / "missing" / "out.json").string();
-  CHECK_THROWS_WITH(report::write_file_atomically(path, "x"),
+  CHECK_THROWS_WITH(report::write_output(path, "x"),
                     "cannot write " + path + ": No such file or directory");
   CHECK_THROWS_WITH(report::check_writable(path),
                     "cannot write " + path + ": No such file or directory");

@@ -8,10 +8,11 @@
 #include "cli/intervals.hpp"
 #include "cli/options.hpp"
 #include "cli/units.hpp"
-#include "report/json_report.hpp"
-#include "report/sweep_html.hpp"
-#include "report/sweep_recommend.hpp"
-#include "report/sweep_report.hpp"
+#include "report/json/json_report.hpp"
+#include "report/sweep/sweep_html.hpp"
+#include "report/sweep/sweep_recommend.hpp"
+#include "report/sweep/sweep_report.hpp"
+#include "report/sweep/sweep_svg.hpp"
 #include "workload/progress.hpp"
 
 namespace {
@@ -387,9 +388,15 @@ TEST_CASE("sweep HTML: self-contained, one chart per figure, intervals on the ax
                            "switch interval (log scale)", "Recommended switch interval"}) {
     CHECK_THAT(html, Catch::Contains(part));
   }
-  for (const char* banned : {"http://", "https://", "<script", "<link", "src="}) {
+  for (const char* banned : {"http://", "https://", "<link", "src=", "href="}) {
     CHECK_THAT(html, !Catch::Contains(banned));
   }
+  // The run report's style sheet and header script, and the caveats as data for its banner.
+  CHECK_THAT(html, Catch::Contains("<script type=\"application/json\" id=\"gilhost-data\">"));
+  CHECK_THAT(html, Catch::Contains("GH.headerMain();"));
+  CHECK_THAT(html, Catch::Contains("--held: #3566b0"));
+  CHECK_THAT(html,
+             Catch::Contains("\"warnings\":[\"1 run per point: the charts have no error bars"));
   CHECK(std::count(html.begin(), html.end(), '<') > 100);
   SweepResult partial = sweep(false);
   partial.status = "interrupted";
@@ -403,3 +410,21 @@ TEST_CASE("progress bar: step, label and the share already done", "[sweep]") {
 }
 
 }  // namespace
+
+TEST_CASE("sweep chart: each point's min … max is an error bar inside the axis", "[sweep]") {
+  report::LineChart c;
+  c.title = "t";
+  c.x_ticks = {1e6, 1e7};
+  c.x_format = [](double v) { return std::to_string(int(v)); };
+  c.y_format = [](double v) { return std::to_string(int(v)); };
+  c.series.push_back({"cpu", {{1e6, 100}, {1e7, 200}}, {{90, 110}, {150, 260}}, false, 0});
+  std::string svg = report::render_line_chart(c);
+  std::size_t bars = 0;
+  for (std::size_t at = svg.find("class=\"errbar\""); at != std::string::npos;
+       at = svg.find("class=\"errbar\"", at + 1))
+    ++bars;
+  CHECK(bars == 2);
+  CHECK_THAT(svg, Catch::Contains("cpu at 10000000: 200 (min … max over runs: 150 … 260)"));
+  // The y axis reaches the top of the highest bar (260), not only the highest mean.
+  CHECK_THAT(svg, Catch::Contains(">300</text>"));
+}
