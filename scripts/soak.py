@@ -34,16 +34,37 @@ def runs_in_one_process(gilhost, runs):
     return growth <= 0.10
 
 
+def in_sessions(sessions):
+    """Processes still alive in any of `sessions`: what the runs below left behind, and nothing
+    else (`pgrep -f gilhost` would also match this script, whose command line names gilhost,
+    and every other user's gilhost)."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended while we looked
+        if int(fields[3]) in sessions:  # field 6 of stat(5), after pid, comm, state, ppid, pgrp
+            found.append(int(pid))
+    return found
+
+
 def processes_back_to_back(gilhost, n):
     before = set(glob.glob(os.path.join(tempfile.gettempdir(), "*")))
+    sessions = set()
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "o.json")
         for _ in range(n):
-            subprocess.run([gilhost, "run", "--quiet", "--json", out, "--workers", "cpu=2",
-                            "--calls", "3", SCRIPT], check=True)
+            # Its own session: whatever it forks keeps the session id, even once reparented.
+            proc = subprocess.Popen([gilhost, "run", "--quiet", "--json", out, "--workers",
+                                     "cpu=2", "--calls", "3", SCRIPT], start_new_session=True)
+            sessions.add(proc.pid)
+            if proc.wait() != 0:
+                raise SystemExit(f"gilhost exited {proc.returncode}")
         leftovers = [p for p in os.listdir(tmp) if p != "o.json"]
     after = set(glob.glob(os.path.join(tempfile.gettempdir(), "*")))
-    strays = subprocess.run(["pgrep", "-f", gilhost], capture_output=True, text=True).stdout.split()
+    strays = in_sessions(sessions)
     print(f"{n} processes: {len(leftovers)} files left beside the report, "
           f"{len(after - before)} new entries in {tempfile.gettempdir()}, "
           f"{len(strays)} gilhost processes still running")

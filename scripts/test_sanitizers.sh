@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The sanitizer job: gilhost built with AddressSanitizer + UndefinedBehaviorSanitizer runs the
-# unit tests and the end-to-end tests of the host itself (the experiment catalog is left to the
-# normal build: it measures speed, which a sanitized build distorts). The ThreadSanitizer test
+# unit tests and the end-to-end tests of the host itself (the experiment catalog, the sweep and
+# the catalog runner are left to the normal build: they run many long phases, slow under ASan). The ThreadSanitizer test
 # of the tracer's ring runs in the normal test command (scripts/test.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."

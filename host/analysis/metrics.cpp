@@ -1,6 +1,8 @@
 // compute_metrics: a finished Recording through the streaming analysis, in one window.
 #include "analysis/metrics.hpp"
 
+#include <unordered_map>
+
 #include "analysis/stream.hpp"
 
 namespace gilhost::analysis {
@@ -9,22 +11,30 @@ GilMetrics compute_gil_metrics(const trace::Recording& recording, std::uint8_t g
                                std::size_t blocked_limit) {
   StreamAnalyzer analyzer;
   analyzer.begin_window(recording.window_begin_ns);
+  std::unordered_map<int, std::uint32_t> stream_of_tid;
   for (std::size_t t = 0; t < recording.threads.size(); ++t) {
     const trace::ThreadEvents& thread = recording.threads[t];
     analyzer.declare(std::uint32_t(t));
     analyzer.add_events(std::uint32_t(t), thread.events.data(), thread.events.size());
     analyzer.add_lost(std::uint32_t(t), thread.lost);
+    stream_of_tid.emplace(thread.info.tid, std::uint32_t(t));
+  }
+  for (const trace::SchedSample& s : recording.sched) {
+    if (auto it = stream_of_tid.find(s.tid); it != stream_of_tid.end())
+      analyzer.sched_sample(it->second, s.ts_ns, s.run_delay_ns);
   }
   const std::uint64_t end = std::max(recording.window_begin_ns, recording.window_end_ns);
   WindowMetrics w = analyzer.close_window(
       end, TimeScale{}, [&](std::uint32_t t) { return recording.threads[t].info; },
-      recording.labels, blocked_limit);
+      recording.labels, blocked_limit, recording.switch_number_end);
   return gil_metrics_of(w, gil, recording);
 }
 
-GilMetrics gil_metrics_of(WindowMetrics& w, std::uint8_t gil, const trace::Recording& context) {
-  GilMetrics out = gil < w.gils.size() && w.gils[gil] ? std::move(*w.gils[gil]) : *w.gils.at(0);
-  if (gil >= w.gils.size() || !w.gils[gil]) {
+GilMetrics gil_metrics_of(const WindowMetrics& w, std::uint8_t gil,
+                          const trace::Recording& context) {
+  const bool seen = gil < w.gils.size() && w.gils[gil];
+  GilMetrics out = seen ? *w.gils[gil] : *w.gils.at(0);
+  if (!seen) {
     // A GIL without one event: every figure of it is zero, the threads are still listed.
     for (ThreadMetrics& t : out.threads) {
       const std::uint64_t native_sections = t.gil.native_sections, native_ns = t.gil.native_ns;
@@ -35,6 +45,7 @@ GilMetrics gil_metrics_of(WindowMetrics& w, std::uint8_t gil, const trace::Recor
     GilSummary empty;
     empty.window_ns = out.summary.window_ns;
     empty.free_ns = empty.window_ns;
+    empty.sched_sampled = out.summary.sched_sampled;
     out.summary = empty;
     out.roles.clear();
     out.blocked.clear();
@@ -42,8 +53,11 @@ GilMetrics gil_metrics_of(WindowMetrics& w, std::uint8_t gil, const trace::Recor
   }
   out.summary.configured_interval_ns = context.interval_us * 1000;
   // The recording's switch numbers are read from the main GIL only; wrap-around safe.
-  if (gil == 0)
+  out.summary.switch_number_read = gil == 0;
+  if (gil == 0) {
+    out.summary.census = context.census;
     out.summary.switch_number_delta = context.switch_number_end - context.switch_number_begin;
+  }
   out.summary.lost_events = context.lost_total;
   return out;
 }

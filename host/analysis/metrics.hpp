@@ -35,14 +35,19 @@ struct GilStats {
   Distribution hold;  // acquire -> release of this thread
   Distribution wait;  // request -> acquire of this thread
   std::uint64_t releases = 0;
-  std::uint64_t forced_releases = 0;  // releases followed by kForced
-  std::uint64_t drop_requests = 0;    // drop requests this thread made while waiting
+  std::uint64_t forced_releases = 0;           // releases the eval breaker made for a drop request
+  std::uint64_t request_pending_releases = 0;  // releases with a drop request set (forced or not)
+  std::uint64_t handshakes = 0;                // releases followed by kForced (FORCE_SWITCHING)
+  std::uint64_t unclassified_releases = 0;     // releases whose code was not identified
+  std::uint64_t drop_requests = 0;             // drop requests this thread made while waiting
   std::uint64_t handoff_waits = 0;    // kHandoffBegin count (releaser blocked on switch_cond)
   Distribution handoff_wait;          // kHandoffBegin -> kHandoffEnd
   std::uint64_t native_sections = 0;  // kNativeBegin count
   std::uint64_t native_ns = 0;        // total time in GIL-released native sections
   double held_fraction = 0;           // hold time clipped to the window / window (includes the
                                       // holds cut by the window edges, unlike `hold`)
+  std::uint64_t held_off_cpu_ns = 0;  // run-queue delay while holding (off_cpu.cpp, estimated)
+  Distribution hold_off_cpu;          // the same per complete hold
 };
 
 struct ThreadMetrics {
@@ -59,20 +64,39 @@ struct GilSummary {
   double utilisation = 0;     // held_ns / window_ns
   std::uint64_t acquires = 0;
   std::uint64_t holder_changes = 0;  // acquires by a thread other than the previous holder
+  // Acquires CPython itself counted as a switch (a new holding thread state: `switch_number`
+  // grew during the hold). Differs from holder_changes when one OS thread changes thread state
+  // (a legacy sub-interpreter's run_string, a fresh PyGILState tstate): that is
+  // `same_thread_state_switches` = thread_state_switches - (holder changes it also counts).
+  std::uint64_t thread_state_switches = 0;
   std::uint64_t drop_requests = 0;
-  std::uint64_t forced_switches = 0;  // forced releases
-  Distribution handoff;               // release -> next acquire by another thread
+  std::uint64_t forced_switches = 0;  // forced releases (the eval breaker's, for a request)
+  std::uint64_t request_pending_releases = 0;  // releases with a drop request set
+  std::uint64_t voluntary_with_request = 0;    // request_pending_releases - forced ones
+  std::uint64_t handshakes = 0;                // FORCE_SWITCHING handshakes (kForced)
+  Distribution handoff;                        // release -> next acquire by another thread
   Distribution handoff_voluntary;
   Distribution handoff_forced;
   Distribution achieved_interval;  // time between consecutive forced releases
   std::uint64_t configured_interval_ns = 0;
+  // GIL held but holder off-CPU: the holders' run-queue delay inside their holds (estimated
+  // from 10 ms schedstat samples; docs/metrics.md). Unknown when !sched_sampled.
+  std::uint64_t held_off_cpu_ns = 0;
+  bool sched_sampled = false;
+  std::uint64_t threads_without_sched = 0;  // holders whose samples do not cover their holds
+  double held_off_cpu_fraction() const {
+    return held_ns ? double(held_off_cpu_ns) / double(held_ns) : 0.0;
+  }
   double mean_waiters = 0;  // time-weighted mean number of threads waiting
   std::uint64_t max_waiters = 0;
   // Cross-checks (docs/metrics.md, "Cross-checks").
   std::uint64_t switch_number_delta = 0;
+  bool switch_number_read = false;      // false: this GIL's switch_number was not read at the edges
   std::uint64_t overlapping_holds = 0;  // acquire while another thread holds: must be 0
   std::uint64_t lost_events = 0;
   std::uint64_t malformed_events = 0;  // events ignored or repaired (docs/metrics.md): should be 0
+  std::uint64_t unclassified_releases = 0;  // releases neither forced nor voluntary: should be 0
+  trace::GilCensus census;  // main GIL only: every interpreter's GIL at the window's end
 };
 
 // blocked[waiter][holder] = ns that `waiter` spent waiting while `holder` held the GIL.
@@ -111,5 +135,9 @@ GilMetrics compute_metrics(const trace::Recording& recording,
 // filled for gil 0, the one whose switch numbers the Recording carries.
 GilMetrics compute_gil_metrics(const trace::Recording& recording, std::uint8_t gil,
                                std::size_t blocked_limit = kBlockedPairsListed);
+
+// Above this share of held time spent runnable-but-not-running, reports warn that the machine
+// was too busy for the figures to describe the program (docs/metrics.md, held_off_cpu).
+inline constexpr double kOffCpuWarnFraction = 0.10;
 
 }  // namespace gilhost::analysis

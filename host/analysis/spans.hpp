@@ -33,8 +33,14 @@ struct Span {
   std::uint64_t end = 0;
   bool begin_seen = true;  // false: began before the thread's first event; begin <= window begin
   bool end_seen = true;    // false: never closed; end = max(begin, window end)
-  bool forced = false;     // holds only: a drop request ended it (see mark_forced_releases)
-  bool handshake = false;  // holds only: its release was followed by kForced (FORCE_SWITCHING)
+  // Holds only, from the release's Event::flags (CPython's state at the release, trace/event.hpp):
+  bool forced = false;           // the eval breaker released in answer to a drop request
+  bool request_pending = false;  // a drop request was set at the release
+  bool unclassified = false;     // the releasing code was not identified
+  bool handshake = false;        // its release was followed by kForced (FORCE_SWITCHING)
+  bool switched =
+      false;  // take_gil incremented switch_number for it (release aux - acquire aux = 1)
+  std::uint32_t sn_acquire = 0;  // the acquire's aux: switch_number before take_gil's increment
 
   bool zero_length() const { return begin == end; }
 };

@@ -70,26 +70,9 @@ void StreamAnalyzer::add_events(std::uint32_t id, const trace::Event* events, st
     s.pending.clear();
     s.head = 0;
   }
-  const std::size_t first = s.pending.size();
   s.pending.insert(s.pending.end(), events, events + n);
   pending_ += n;
-  for (std::size_t i = first; i < s.pending.size(); ++i)
-    if (s.pending[i].kind == EventKind::kForced) flag_forced_release(s, i);
   if (was_empty) heads_.push({events[0].ts_ns, event_rank(events[0].kind), id});
-}
-
-// drop_gil takes switch_mutex right after its release when a drop was asked (FORCE_SWITCHING):
-// the release just before a kForced in its thread's stream is flagged forced, before the global
-// order processes it. A release already processed (its kForced came more than a drain late)
-// keeps the drop-request rule alone.
-void StreamAnalyzer::flag_forced_release(StreamState& s, std::size_t forced_at) {
-  const std::uint8_t gil = s.pending[forced_at].gil;
-  for (std::size_t i = forced_at; i-- > s.head && forced_at - i <= 8;) {
-    trace::Event& e = s.pending[i];
-    if (e.gil != gil || std::uint8_t(e.kind) > std::uint8_t(EventKind::kHandoffEnd)) continue;
-    if (e.kind == EventKind::kRelease) e.reserved |= trace::kReleaseForced;
-    return;
-  }
 }
 
 void StreamAnalyzer::add_lost(std::uint32_t id, std::uint64_t n) {
@@ -109,14 +92,39 @@ void StreamAnalyzer::add_marker(const Marker& m) {
   markers_.insert(it, m);
 }
 
-void StreamAnalyzer::gil_registered(std::uint8_t index, std::uint32_t id, std::uint64_t ts) {
-  add_marker({ts, 1, index, id});
+void StreamAnalyzer::gil_registered(std::uint8_t index, std::uint32_t id, std::uint64_t ts,
+                                    bool holder) {
+  add_marker({ts, holder ? kGilHeld : kGilCreated, index, id, 0});
 }
 
-void StreamAnalyzer::begin_window(std::uint64_t ts) { add_marker({ts, 0, 0, 0}); }
+void StreamAnalyzer::sched_sample(std::uint32_t id, std::uint64_t ts, std::uint64_t delay_ns) {
+  add_marker({ts, kSchedSample, 0, id, delay_ns});
+  sampled_ = true;
+}
+
+void StreamAnalyzer::begin_window(std::uint64_t ts) { add_marker({ts, kWindowBegin, 0, 0, 0}); }
+
+// The run-queue delay a stream accumulated since its previous sample, spread over the holds of
+// every GIL it used. A thread's counters start at 0 when it is created, just before its first
+// event: a stream whose first event came before any sample of it starts from there.
+void StreamAnalyzer::apply_sample(StreamState& s, std::uint64_t ts, std::uint64_t delay_ns) {
+  if (s.sampled && ts > s.sample_ts && delay_ns >= s.sample_delay_ns) {
+    for (auto& g : gils_)
+      if (g) g->sched_interval(s.id, s.sample_ts, ts, double(delay_ns - s.sample_delay_ns));
+  }
+}
 
 void StreamAnalyzer::process_marker(const Marker& m) {
-  if (m.type == 0) {
+  if (m.type == kSchedSample) {
+    StreamState& s = stream(m.stream);
+    if (s.sampled && m.ts <= s.sample_ts) return;  // already applied at a window's end
+    apply_sample(s, m.ts, m.delay_ns);
+    s.sampled = true;
+    s.sample_ts = m.ts;
+    s.sample_delay_ns = m.delay_ns;
+    return;
+  }
+  if (m.type == kWindowBegin) {
     // A window opened again before it was closed (a script's window given up for worker
     // phases): what it gathered is dropped, not carried into the new one.
     if (window_.open) {
@@ -133,8 +141,8 @@ void StreamAnalyzer::process_marker(const Marker& m) {
     window_.begin = m.ts;
     window_.end = ~std::uint64_t(0);
   } else {
-    stream(m.stream).active = true;
-    gil(m.gil).registered(m.stream, std::max(m.ts, now_));
+    if (m.type == kGilHeld) stream(m.stream).active = true;
+    gil(m.gil).registered(m.stream, std::max(m.ts, now_), m.type == kGilHeld);
   }
 }
 
@@ -172,15 +180,23 @@ void StreamAnalyzer::process_event(StreamState& s, const trace::Event& e) {
   }
   s.last_ts = now_ = ts;
   s.active = true;
+  if (!s.event_seen && !s.sampled && sampled_) {
+    s.sampled = true;  // created after the sampler's round: its counters start here at 0
+    s.sample_ts = ts;
+    s.sample_delay_ns = 0;
+  }
+  s.event_seen = true;
   const auto k = std::uint8_t(e.kind);
   if (k >= std::uint8_t(EventKind::kRequest) && k <= std::uint8_t(EventKind::kHandoffEnd)) {
-    gil(e.gil).on_event(s.id, e.kind, ts, e.reserved);
+    gil(e.gil).on_event(s.id, e, ts);
     return;
   }
   switch (e.kind) {
     case EventKind::kCallBegin:
     case EventKind::kCallEnd:
-      return;  // host-measured (worker latencies), drawn on timelines only
+    case EventKind::kHeldBegin:
+    case EventKind::kHeldEnd:
+      return;  // host-measured (worker latencies, held sections), drawn on timelines only
     case EventKind::kNativeBegin:
       return process_native(s, true, ts);
     case EventKind::kNativeEnd:

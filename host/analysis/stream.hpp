@@ -55,25 +55,33 @@ class StreamAnalyzer {
   void declare(std::uint32_t stream);
   // The stream's thread exited: its state goes once its events are processed and reported.
   void end_stream(std::uint32_t stream);
-  // GIL `gil` was registered at `ts` by `stream`, which holds it: a new GIL, fresh state.
-  void gil_registered(std::uint8_t gil, std::uint32_t stream, std::uint64_t ts);
+  // GIL `gil` was registered at `ts` by `stream`: a new GIL, fresh state. `holder`: the stream
+  // holds it from there (else nobody does until its first acquire).
+  void gil_registered(std::uint8_t gil, std::uint32_t stream, std::uint64_t ts, bool holder);
+  // The stream's thread had `delay_ns` of run-queue delay in total at `ts` (schedstat).
+  void sched_sample(std::uint32_t stream, std::uint64_t ts, std::uint64_t delay_ns);
   void begin_window(std::uint64_t ts);
   void advance(std::uint64_t watermark);
   // Processes everything stamped <= end and closes the window. `info_of` names a stream;
   // `labels` resolve marks. Pairs of who-blocked-whom beyond `blocked_limit` (0 = all) are
-  // summed into GilMetrics::blocked_other_ns instead of being listed.
+  // summed into GilMetrics::blocked_other_ns instead of being listed. `main_sn_end`: the main
+  // GIL's switch_number at `end`, for holds still open then. Each stream's first sample after
+  // `end` (taken to cover it) is applied to this window's holds too.
   using InfoOf = std::function<trace::ThreadInfo(std::uint32_t stream)>;
   WindowMetrics close_window(std::uint64_t end, const TimeScale& scale, const InfoOf& info_of,
-                             const std::vector<std::string>& labels, std::size_t blocked_limit);
+                             const std::vector<std::string>& labels, std::size_t blocked_limit,
+                             std::optional<std::uint64_t> main_sn_end = std::nullopt);
   std::size_t pending_events() const { return pending_; }
   bool has_stream(std::uint32_t stream) const { return streams_.count(stream) != 0; }
 
  private:
+  enum MarkerType { kWindowBegin, kGilHeld, kGilCreated, kSchedSample };
   struct Marker {
     std::uint64_t ts;
-    int type;  // 0 window begin, 1 GIL registered
+    int type;
     std::uint8_t gil;
     std::uint32_t stream;
+    std::uint64_t delay_ns;  // kSchedSample
   };
   // Streams with unprocessed events, keyed by their first one.
   struct Head {
@@ -86,7 +94,7 @@ class StreamAnalyzer {
   detail::GilState& gil(std::uint8_t index);
   void add_marker(const Marker& m);
   void process_marker(const Marker& m);
-  void flag_forced_release(detail::StreamState& s, std::size_t forced_at);
+  void apply_sample(detail::StreamState& s, std::uint64_t ts, std::uint64_t delay_ns);
   void process_event(detail::StreamState& s, const trace::Event& e);
   void process_native(detail::StreamState& s, bool begin, std::uint64_t ts);
   std::vector<std::uint32_t> listed_streams();
@@ -102,13 +110,15 @@ class StreamAnalyzer {
   std::priority_queue<Head, std::vector<Head>, std::greater<Head>> heads_;
   std::uint64_t now_ = 0;  // the latest timestamp processed
   std::size_t pending_ = 0;
+  bool sampled_ = false;  // a schedstat sample was ever given
   detail::OpenWindow window_;
 };
 
 // The figures of GIL `gil` from a closed window, completed from the recording's context
 // (configured interval, switch_number delta for the main GIL, events lost). A GIL without
-// a state gets zero figures over the listed threads. Moves out of `w`.
-GilMetrics gil_metrics_of(WindowMetrics& w, std::uint8_t gil, const trace::Recording& context);
+// a state gets zero figures over the listed threads.
+GilMetrics gil_metrics_of(const WindowMetrics& w, std::uint8_t gil,
+                          const trace::Recording& context);
 
 // Order of events at the same instant between threads (lower first).
 int event_rank(trace::EventKind kind);

@@ -52,13 +52,16 @@ void GilState::forget(std::uint32_t stream) {
 
 // A new GIL (or a reused tracer index): nothing of the previous one carries over; the
 // registering thread holds it from here (the tracer registers GILs only while held).
-void GilState::registered(std::uint32_t stream, std::uint64_t ts) {
+void GilState::registered(std::uint32_t stream, std::uint64_t ts, bool holder) {
   threads_.clear();
   holders_.clear();
   waiters_.clear();
   since_acquire_.clear();
   last_switcher_ = kNobody;
-  any_drop_request_ = any_forced_ = false;
+  any_forced_ = false;
+  owner_ = kNobody;
+  owner_since_ = now = std::max(now, ts);
+  if (!holder) return;
   ThreadGil& t = thread(stream);
   t.gil_seen = t.holding = true;
   t.hold_begin_seen = false;  // it held the GIL before the tracer knew it
@@ -68,22 +71,18 @@ void GilState::registered(std::uint32_t stream, std::uint64_t ts) {
   owner_since_ = now = std::max(now, ts);
 }
 
-void GilState::on_event(std::uint32_t stream, EventKind kind, std::uint64_t ts,
-                        std::uint16_t flags) {
+void GilState::on_event(std::uint32_t stream, const trace::Event& e, std::uint64_t ts) {
   advance_time(ts);
   ThreadGil& t = thread(stream);
-  switch (kind) {
+  switch (e.kind) {
     case EventKind::kRequest:
       return on_request(t, ts);
     case EventKind::kAcquire:
-      return on_acquire(t, ts);
+      return on_acquire(t, ts, e.aux, e.flags);
     case EventKind::kRelease:
-      return on_release(t, ts, (flags & trace::kReleaseForced) != 0);
+      return on_release(t, ts, e.aux, e.flags);
     case EventKind::kForced:
-      // drop_gil takes switch_mutex outside gil->mutex after a release when a drop was asked.
-      if (!t.can_force && t.gil_seen) ++t.malformed;
-      t.can_force = false;
-      return;
+      return on_forced(t);
     case EventKind::kDropRequest:
       return on_drop_request(t, ts);
     case EventKind::kHandoffBegin:
@@ -128,24 +127,46 @@ void GilState::stop_waiting(ThreadGil& t, std::uint64_t ts) {
   t.waiting = false;
 }
 
-void GilState::on_acquire(ThreadGil& t, std::uint64_t ts) {
+// An acquire flagged kAcquireAtArm is the tracer's note that this thread already held the GIL
+// when tracing started: a hold whose real start was not seen, and not an acquire of the window.
+void GilState::on_acquire(ThreadGil& t, std::uint64_t ts, std::uint32_t aux, std::uint16_t flags) {
+  const bool at_arm = (flags & trace::kAcquireAtArm) != 0;
   if (t.holding) {  // a second acquire: keep the open hold
     ++t.malformed;
     return;
   }
   if (t.waiting) {
     stop_waiting(t, ts);
-  } else if (t.gil_seen) {
+  } else if (t.gil_seen && !at_arm) {
     ++t.malformed;  // no kRequest before it; the acquire itself is still real, so keep it
   }
-  t.holding = t.gil_seen = t.hold_begin_seen = true;
+  t.holding = t.gil_seen = true;
+  t.hold_begin_seen = !at_arm;
   t.hold_begin = ts;
+  t.acquire_aux = aux;
   t.can_force = false;
+  t.open_delay_ns = 0;
   take(t, ts);
-  switch_seen(t.stream, true, ts, false);
+  if (at_arm) {
+    last_switcher_ = t.stream;  // gil->last_holder is this thread's state
+  } else {
+    switch_seen(t.stream, true, ts, false);
+  }
 }
 
-void GilState::on_release(ThreadGil& t, std::uint64_t ts, bool flagged_forced) {
+// drop_gil takes switch_mutex outside gil->mutex after its release when a drop request was
+// still set then: CPython's FORCE_SWITCHING handshake, its own figure (not the verdict).
+void GilState::on_forced(ThreadGil& t) {
+  if (t.can_force) {
+    t.handshakes += t.release_in_window ? 1 : 0;
+  } else if (t.gil_seen) {
+    ++t.malformed;
+  }
+  t.can_force = false;
+}
+
+// The verdict is CPython's, carried on the release (trace/event.hpp): nothing is inferred.
+void GilState::on_release(ThreadGil& t, std::uint64_t ts, std::uint32_t aux, std::uint16_t flags) {
   if (!t.holding && t.gil_seen) {
     ++t.malformed;
     return;
@@ -161,26 +182,29 @@ void GilState::on_release(ThreadGil& t, std::uint64_t ts, bool flagged_forced) {
   } else if (t.hold_begin_seen && window_.complete_inside(t.hold_begin, ts)) {
     t.hold_h.record(ts - t.hold_begin);
   }
-  const bool forced = forced_release(t, flagged_forced);
+  const bool forced = (flags & trace::kReleaseForced) != 0;
+  // switch_number before take_gil's increment on the acquire, after it on the release: one
+  // more means CPython counted this acquire as a change of holding thread state.
+  if (t.hold_begin_seen && window_.contains(t.hold_begin) &&
+      std::uint32_t(aux - t.acquire_aux) == 1)
+    ++t.switched;
   t.held_ticks += window_.clip(t.hold_begin, ts);
-  if (window_.contains(ts)) {
+  t.release_in_window = window_.contains(ts);
+  if (t.release_in_window) {
     ++t.releases;
     t.forced += forced ? 1 : 0;
+    t.pending += forced || (flags & trace::kReleaseRequestPending) ? 1 : 0;
+    t.unclassified += flags & trace::kReleaseUnclassified ? 1 : 0;
   }
+  if (window_.open && window_.clip(t.hold_begin, ts) > 0) {
+    const bool complete = t.hold_begin_seen && window_.complete_inside(t.hold_begin, ts);
+    t.unsampled.push_back({t.hold_begin, ts, t.open_delay_ns, complete});
+  }
+  t.open_delay_ns = 0;
   t.holding = false;
   t.gil_seen = t.can_force = true;
   give_up(t, ts);
   switch_seen(t.stream, false, ts, forced);
-}
-
-// THE classification of a release (docs/metrics.md, forced_switches): forced when a waiter's
-// drop request fell inside the hold it ends, or when the release is flagged forced (CPython's
-// FORCE_SWITCHING handshake followed it). take_gil asks only while the GIL is locked and nobody
-// switched, so a request can only target the hold it falls in; the handshake alone is not
-// enough: drop_gil skips it whenever the woken waiter has already reset the request, which on a
-// loaded 2-vCPU VM is most of the time.
-bool GilState::forced_release(const ThreadGil& t, bool flagged_forced) const {
-  return flagged_forced || (any_drop_request_ && last_drop_request_ >= t.hold_begin);
 }
 
 // take_gil asks for a drop only while waiting; before the first GIL event the wait is unseen.
@@ -190,8 +214,6 @@ void GilState::on_drop_request(ThreadGil& t, std::uint64_t ts) {
     return;
   }
   if (window_.contains(ts)) ++t.drop_requests;
-  any_drop_request_ = true;
-  last_drop_request_ = ts;
 }
 
 void GilState::on_handoff(ThreadGil& t, bool begin, std::uint64_t ts) {
@@ -275,7 +297,35 @@ void GilState::charge_all(std::uint64_t ts) {
   for (ThreadGil* w : waiters_) charge(*w, ts);
 }
 
-void GilState::close_window() {
+// The delay of [a, b] is spread evenly over it (exact when the thread held the GIL throughout,
+// the cpu=1 case; an estimate otherwise): each hold gets its overlap's share.
+void GilState::sched_interval(std::uint32_t stream, std::uint64_t a, std::uint64_t b,
+                              double delay_ns) {
+  auto it = threads_.find(stream);
+  if (it == threads_.end() || b <= a) return;
+  ThreadGil& t = *it->second;
+  const double per_tick = delay_ns / double(b - a);
+  auto share = [&](std::uint64_t h0, std::uint64_t h1) {
+    h0 = std::max({h0, a, window_.begin});
+    h1 = std::min({h1, b, window_.end});
+    return h1 > h0 ? per_tick * double(h1 - h0) : 0.0;
+  };
+  if (window_.open && window_.clip(a, b) > 0) t.sched_covered = true;
+  for (ThreadGil::Piece& p : t.unsampled) p.delay_ns += share(p.begin, p.end);
+  finish_pieces(t);
+  if (t.holding) t.open_delay_ns += share(t.hold_begin, b);
+}
+
+// Holds whose delay is complete (a sample after their end was applied, or the window closed).
+void GilState::finish_pieces(ThreadGil& t) {
+  for (const ThreadGil::Piece& p : t.unsampled) {
+    t.off_cpu_ns += p.delay_ns;
+    if (p.complete) t.hold_off_cpu_h.record(std::uint64_t(p.delay_ns + 0.5));
+  }
+  t.unsampled.clear();
+}
+
+void GilState::close_window(std::optional<std::uint64_t> sn_end) {
   const std::uint64_t end = window_.end;
   advance_time(end);
   if (window_.open && end > now) now = end;
@@ -283,8 +333,17 @@ void GilState::close_window() {
   if (owner_ != kNobody) held_ticks += window_.clip(owner_since_, end);
   owner_since_ = std::max(owner_since_, end);
   for (ThreadGil* w : waiters_) wait_ticks += window_.clip(w->wait_begin, end);
-  for (auto& [stream, t] : threads_)
-    if (t->holding) t->held_ticks += window_.clip(t->hold_begin, end);
+  for (auto& [stream, t] : threads_) {
+    finish_pieces(*t);
+    if (!t->holding) continue;
+    t->held_ticks += window_.clip(t->hold_begin, end);
+    t->off_cpu_ns += t->open_delay_ns;
+    // A hold still open has no release to read switch_number from; for the main GIL the value
+    // at the window's end serves (nobody else can change it while the hold lasts).
+    if (sn_end && t->hold_begin_seen && window_.contains(t->hold_begin) &&
+        std::uint32_t(*sn_end) != t->acquire_aux)
+      ++t->switched;
+  }
 }
 
 void GilState::reset_figures() {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -50,23 +51,44 @@ struct ThreadGil {
   bool gil_seen = false;  // a kRequest, kAcquire or kRelease of this GIL was seen
   bool holding = false;
   bool waiting = false;
-  bool can_force = false;        // the last GIL event was a release that kForced may follow
-  bool hold_begin_seen = false;  // false: held since before its stream or the GIL's registration
+  bool can_force = false;          // the last GIL event was a release that kForced may follow
+  bool hold_begin_seen = false;    // false: held since before its stream or the GIL's registration
+  bool release_in_window = false;  // the last release was inside the window (for kForced)
   std::uint64_t hold_begin = 0;
+  std::uint32_t acquire_aux = 0;  // switch_number before take_gil's increment (trace/event.hpp)
   std::uint64_t wait_begin = 0;
   std::uint64_t wait_charged = 0;  // who-blocked-whom has been charged up to here
   std::size_t waiter_pos = 0;      // index in GilState::waiters_ while waiting
   Pairer handoff;
+  // Run-queue delay of the holds (off_cpu.cpp's rule, applied as samples pass): holds closed
+  // since the stream's last sample, with the delay already attributed to them, and the open
+  // hold's share so far.
+  struct Piece {
+    std::uint64_t begin, end;
+    double delay_ns;
+    bool complete;  // complete inside the window: a sample of hold_off_cpu
+  };
+  std::vector<Piece> unsampled;
+  double open_delay_ns = 0;
   // Figures of the current window.
-  Histogram hold_h, wait_h, handoff_h;
-  std::uint64_t releases = 0, forced = 0, drop_requests = 0, handoff_waits = 0;
+  Histogram hold_h, wait_h, handoff_h, hold_off_cpu_h;
+  std::uint64_t releases = 0, forced = 0, pending = 0, handshakes = 0, unclassified = 0;
+  std::uint64_t drop_requests = 0, handoff_waits = 0, switched = 0;
   std::uint64_t held_ticks = 0, malformed = 0;
+  double off_cpu_ns = 0;
+  bool sched_covered = false;  // a sample interval of its stream fell inside the window
 
   void reset_figures() {
     hold_h.clear();
     wait_h.clear();
     handoff_h.clear();
-    releases = forced = drop_requests = handoff_waits = held_ticks = malformed = 0;
+    hold_off_cpu_h.clear();
+    releases = forced = pending = handshakes = unclassified = 0;
+    drop_requests = handoff_waits = switched = held_ticks = malformed = 0;
+    off_cpu_ns = 0;
+    open_delay_ns = 0;  // the open hold's earlier part belonged to the window just reported
+    unsampled.clear();
+    sched_covered = false;
   }
 };
 
@@ -81,6 +103,10 @@ struct StreamState {
   std::uint64_t lost = 0;
   Pairer native;
   std::uint64_t native_sections = 0, native_ticks = 0, malformed = 0;
+  bool event_seen = false;
+  // The stream's latest run-queue delay sample (schedstat), in ticks and ns.
+  bool sampled = false;
+  std::uint64_t sample_ts = 0, sample_delay_ns = 0;
   std::vector<std::pair<std::uint64_t, std::uint32_t>> marks;  // (ts, label id) in the window
 
   bool has_pending() const { return head < pending.size(); }
@@ -121,10 +147,16 @@ class GilState {
  public:
   explicit GilState(const OpenWindow& window) : window_(window) {}
 
-  void registered(std::uint32_t stream, std::uint64_t ts);
-  void on_event(std::uint32_t stream, trace::EventKind kind, std::uint64_t ts, std::uint16_t flags);
-  // Charges open spans up to the window's end (set by the caller), for the window's figures.
-  void close_window();
+  // `holder`: the registering stream holds it (gilhost registers its own GILs only while held);
+  // else nobody does yet (a GIL recognised when the script's interpreter created it).
+  void registered(std::uint32_t stream, std::uint64_t ts, bool holder);
+  void on_event(std::uint32_t stream, const trace::Event& e, std::uint64_t ts);
+  // Spreads the run-queue delay `delay_ns` a stream accumulated over [a, b] (ticks) evenly over
+  // that interval, onto the holds of it that this GIL saw (docs/metrics.md, held_off_cpu).
+  void sched_interval(std::uint32_t stream, std::uint64_t a, std::uint64_t b, double delay_ns);
+  // Charges open spans up to the window's end (set by the caller), for the window's figures;
+  // `sn_end` (main GIL only) closes the switch_number check of a hold still open then.
+  void close_window(std::optional<std::uint64_t> sn_end);
   void reset_figures();
   void forget(std::uint32_t stream);  // an ended stream, after its last report
 
@@ -140,8 +172,9 @@ class GilState {
   ThreadGil& thread(std::uint32_t stream);
   void advance_time(std::uint64_t ts);
   void on_request(ThreadGil& t, std::uint64_t ts);
-  void on_acquire(ThreadGil& t, std::uint64_t ts);
-  void on_release(ThreadGil& t, std::uint64_t ts, bool flagged_forced);
+  void on_acquire(ThreadGil& t, std::uint64_t ts, std::uint32_t aux, std::uint16_t flags);
+  void on_release(ThreadGil& t, std::uint64_t ts, std::uint32_t aux, std::uint16_t flags);
+  void on_forced(ThreadGil& t);
   void on_drop_request(ThreadGil& t, std::uint64_t ts);
   void on_handoff(ThreadGil& t, bool begin, std::uint64_t ts);
   void take(ThreadGil& t, std::uint64_t ts);
@@ -150,7 +183,7 @@ class GilState {
   void charge_all(std::uint64_t ts);
   void charge(ThreadGil& w, std::uint64_t ts);
   void stop_waiting(ThreadGil& t, std::uint64_t ts);
-  bool forced_release(const ThreadGil& t, bool flagged_forced) const;
+  void finish_pieces(ThreadGil& t);
 
   const OpenWindow& window_;
   std::unordered_map<std::uint32_t, std::unique_ptr<ThreadGil>> threads_;
@@ -165,8 +198,6 @@ class GilState {
     bool forced;
   };
   std::vector<Release> since_acquire_;  // releases since the latest acquire
-  bool any_drop_request_ = false;
-  std::uint64_t last_drop_request_ = 0;
   bool any_forced_ = false;
   std::uint64_t last_forced_ = 0;
 };

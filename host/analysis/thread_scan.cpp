@@ -48,7 +48,7 @@ bool is_gil_kind(EventKind kind) {
 }
 
 bool is_host_kind(EventKind kind) {
-  return kind >= EventKind::kCallBegin && kind <= EventKind::kMark;
+  return kind >= EventKind::kCallBegin && kind <= EventKind::kHeldEnd;
 }
 
 class Scanner {
@@ -61,11 +61,15 @@ class Scanner {
       ++out_.malformed;  // unknown kind: a newer tracer or a corrupt buffer
       return;
     }
-    dispatch(event.kind, monotonic(event.ts_ns), event.aux);
+    dispatch(event.kind, monotonic(event.ts_ns), event.aux, event.flags);
   }
 
   ThreadScan finish() {
-    if (holding_) out_.holds.push_back(open_at_end(hold_begin_));
+    if (holding_) {
+      out_.holds.push_back(open_at_end(hold_begin_));
+      out_.holds.back().begin_seen = hold_begin_seen_;
+      out_.holds.back().sn_acquire = acquire_aux_;
+    }
     if (waiting_) out_.waits.push_back(open_at_end(wait_begin_));
     handoff_.finish(window_, out_.handoffs);
     native_.finish(window_, out_.natives);
@@ -87,14 +91,14 @@ class Scanner {
     return {begin, std::max(begin, window_.end), true, /*end_seen=*/false};
   }
 
-  void dispatch(EventKind kind, std::uint64_t ts, std::uint32_t aux) {
+  void dispatch(EventKind kind, std::uint64_t ts, std::uint32_t aux, std::uint16_t flags) {
     switch (kind) {
       case EventKind::kRequest:
         return on_request(ts);
       case EventKind::kAcquire:
-        return on_acquire(ts);
+        return on_acquire(ts, aux, flags);
       case EventKind::kRelease:
-        return on_release(ts);
+        return on_release(ts, aux, flags);
       case EventKind::kForced:
         return on_forced();
       case EventKind::kDropRequest:
@@ -125,36 +129,50 @@ class Scanner {
     can_force_ = false;
   }
 
-  void on_acquire(std::uint64_t ts) {
+  // An acquire flagged kAcquireAtArm is the tracer's note that this thread already held the
+  // GIL when tracing started: a hold whose real start was not seen.
+  void on_acquire(std::uint64_t ts, std::uint32_t aux, std::uint16_t flags) {
     if (holding_) return count_if_bad(false);  // a second acquire: keep the open hold
+    const bool at_arm = flags & trace::kAcquireAtArm;
     if (waiting_) {
       out_.waits.push_back({wait_begin_, ts});
       waiting_ = false;
-    } else if (gil_seen_) {
+    } else if (gil_seen_ && !at_arm) {
       ++out_.malformed;  // no kRequest before it; the acquire itself is still real, so keep it
     }
     holding_ = gil_seen_ = true;
     hold_begin_ = ts;
+    hold_begin_seen_ = !at_arm;
+    acquire_aux_ = aux;
     can_force_ = false;
   }
 
-  void on_release(std::uint64_t ts) {
+  // The verdict is CPython's, carried on the release (trace/event.hpp): nothing is inferred.
+  void on_release(std::uint64_t ts, std::uint32_t aux, std::uint16_t flags) {
     if (holding_) {
-      out_.holds.push_back({hold_begin_, ts});
+      out_.holds.push_back({hold_begin_, ts, hold_begin_seen_});
+      // switch_number before take_gil's increment on the acquire, after it on the release: one
+      // more means CPython counted this acquire as a change of holding thread state.
+      out_.holds.back().switched = hold_begin_seen_ && std::uint32_t(aux - acquire_aux_) == 1;
+      out_.holds.back().sn_acquire = acquire_aux_;
     } else if (!gil_seen_) {
       // Held since before this stream began (the thread that armed the tracer).
       out_.holds.push_back({std::min(window_.begin, ts), ts, /*begin_seen=*/false});
     } else {
       return count_if_bad(false);
     }
+    Span& hold = out_.holds.back();
+    hold.forced = flags & trace::kReleaseForced;
+    hold.request_pending = hold.forced || (flags & trace::kReleaseRequestPending);
+    hold.unclassified = flags & trace::kReleaseUnclassified;
     holding_ = false;
     gil_seen_ = can_force_ = true;
   }
 
-  // drop_gil takes switch_mutex outside gil->mutex after its release when a drop was requested.
+  // drop_gil takes switch_mutex outside gil->mutex after its release when a drop request was
+  // still set then: CPython's FORCE_SWITCHING handshake, its own figure (not the verdict).
   void on_forced() {
     if (can_force_) {
-      out_.holds.back().forced = true;
       out_.holds.back().handshake = true;
       can_force_ = false;
     } else if (gil_seen_) {
@@ -175,6 +193,8 @@ class Scanner {
   std::uint64_t last_ts_ = 0;
   bool gil_seen_ = false;  // a kRequest, kAcquire or kRelease of this GIL was seen
   bool holding_ = false;
+  bool hold_begin_seen_ = true;
+  std::uint32_t acquire_aux_ = 0;
   bool waiting_ = false;
   bool can_force_ = false;  // the last GIL event was a release that kForced may still mark
   std::uint64_t hold_begin_ = 0;

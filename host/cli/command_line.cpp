@@ -15,18 +15,31 @@ namespace {
 // Splits `gilhost run|sweep` arguments into options and the target: the first -m/-c or
 // non-option token ends gilhost's options, as with python3.12 (everything after belongs to the
 // script).
+// The target after `-m`/`-c`: the next token, or the rest of the same one ("-mhttp.server",
+// "-cpass"), as python3.12 reads it.
+bool take_inline_target(const std::string& a, std::vector<std::string>& args, std::size_t& i,
+                        RunOptions& o) {
+  if (a.size() < 2 || a[0] != '-' || (a[1] != 'm' && a[1] != 'c')) return false;
+  o.target = a[1] == 'm' ? Target::kModule : Target::kCode;
+  if (a.size() > 2) {
+    o.target_value = a.substr(2);
+  } else {
+    if (i + 1 >= args.size()) throw UsageError(fmt::format("{} needs an argument", a));
+    o.target_value = args[++i];
+  }
+  o.args.assign(args.begin() + long(i) + 1, args.end());
+  return true;
+}
+
+// Splits `gilhost run|sweep` arguments into options and the target: the first -m/-c or
+// non-option token ends gilhost's options, as with python3.12 (everything after belongs to the
+// script).
 std::vector<std::string> split_target_args(CLI::App* cmd, std::vector<std::string> args,
                                            RunOptions& o) {
   std::vector<std::string> mine;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a == "-m" || a == "-c") {
-      if (i + 1 >= args.size()) throw UsageError(fmt::format("{} needs an argument", a));
-      o.target = a == "-m" ? Target::kModule : Target::kCode;
-      o.target_value = args[i + 1];
-      o.args.assign(args.begin() + long(i) + 2, args.end());
-      return mine;
-    }
+    if (a.rfind("--", 0) != 0 && take_inline_target(a, args, i, o)) return mine;
     if (a == "--" || a.empty() || a[0] != '-' || a == "-") {
       std::size_t s = a == "--" ? i + 1 : i;
       if (s >= args.size()) break;
@@ -38,6 +51,10 @@ std::vector<std::string> split_target_args(CLI::App* cmd, std::vector<std::strin
     if (a.find('=') != std::string::npos) continue;
     const CLI::Option* opt = cmd->get_option_no_throw(a);
     if (opt != nullptr && opt->get_expected_max() > 0 && i + 1 < args.size()) {
+      // `--json -- s.py`, `--workers --duration 1s`: a value is missing, not named "--".
+      if (args[i + 1].rfind("--", 0) == 0) {
+        throw UsageError(fmt::format("{} needs a value before '{}'", a, args[i + 1]));
+      }
       mine.push_back(args[++i]);
     }
   }
@@ -65,6 +82,9 @@ struct Parser {
   explicit Parser(Invocation& inv) {
     app.set_version_flag("--version", std::string("gilhost ") + build::kVersion);
     app.require_subcommand(0, 1);
+    // `gilhost run -v ...` as well as `gilhost -v run ...`: a subcommand passes the options it
+    // does not know (-v, --log-quiet) up to gilhost's own.
+    app.fallthrough();
     app.add_flag("-v,--verbose", verbose, "More log output on stderr (repeat for more)");
     app.add_flag("--log-quiet", quiet_logs, "Only errors on stderr");
     run = add_run(app, run_flags, inv.run);
@@ -108,52 +128,6 @@ void finish(Parser& p, Invocation& inv, int argc, char** argv) {
 }
 
 }  // namespace
-
-WorkerSet parse_workers(std::string_view text, std::string_view what) {
-  WorkerSet set;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    std::size_t comma = std::min(text.find(',', pos), text.size());
-    std::string_view part = text.substr(pos, comma - pos);
-    Isolation isolation = Isolation::kDefault;
-    if (std::size_t colon = part.rfind(':'); colon != std::string_view::npos) {
-      std::string_view mode = part.substr(colon + 1);
-      if (mode != "sub" && mode != "shared") {
-        throw UsageError(
-            fmt::format("{}: '{}': the isolation after ':' is sub or shared", what, part));
-      }
-      isolation = mode == "sub" ? Isolation::kSub : Isolation::kShared;
-      part = part.substr(0, colon);
-    }
-    std::size_t eq = part.find('=');
-    std::string_view name = part.substr(0, eq);
-    if (!is_identifier(name)) {
-      throw UsageError(
-          fmt::format("{}: '{}' is not NAME=N with NAME a Python function name", what, part));
-    }
-    RoleSpec role{std::string(name), 1, isolation};
-    if (eq != std::string_view::npos) {
-      role.threads = unsigned(
-          parse_count(part.substr(eq + 1), fmt::format("{} {}", what, name), kMaxThreadsPerRole));
-    }
-    for (const RoleSpec& r : set) {
-      if (r.name == role.name) throw UsageError(fmt::format("{}: '{}' given twice", what, name));
-    }
-    set.push_back(role);
-    pos = comma + 1;
-  }
-  return set;
-}
-
-std::string format_workers(const WorkerSet& set) {
-  std::string out;
-  for (const RoleSpec& r : set)
-    out += fmt::format("{}{}={}{}", out.empty() ? "" : ",", r.name, r.threads,
-                       r.isolation == Isolation::kSub      ? ":sub"
-                       : r.isolation == Isolation::kShared ? ":shared"
-                                                           : "");
-  return out;
-}
 
 Invocation parse_command_line(int argc, char** argv) {
   Invocation inv;

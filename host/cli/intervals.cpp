@@ -16,12 +16,7 @@ using std::chrono::nanoseconds;
 constexpr std::int64_t kMicrosecond = 1000;
 
 nanoseconds one_interval(std::string_view text, std::string_view what) {
-  nanoseconds d = parse_duration(text, what);
-  if (d.count() < kMicrosecond / 2) {
-    throw UsageError(
-        fmt::format("{}: '{}' is below 1us, the smallest interval CPython keeps", what, text));
-  }
-  return round_to_microseconds(d);
+  return switch_interval_of(parse_duration(text, what), text, what);
 }
 
 std::vector<nanoseconds> log_spaced(nanoseconds lo, nanoseconds hi, unsigned n) {
@@ -55,6 +50,15 @@ std::vector<nanoseconds> parse_range(std::string_view text, std::string_view wha
 }
 
 }  // namespace
+
+nanoseconds switch_interval_of(nanoseconds d, std::string_view text, std::string_view what) {
+  if (d.count() < kMicrosecond) {
+    throw UsageError(fmt::format(
+        "{}: '{}' is below 1us, the smallest interval CPython keeps (it stores microseconds)", what,
+        shown(text)));
+  }
+  return round_to_microseconds(d);
+}
 
 nanoseconds round_to_microseconds(nanoseconds d) {
   std::int64_t us = (d.count() + kMicrosecond / 2) / kMicrosecond;

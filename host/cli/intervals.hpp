@@ -18,6 +18,11 @@ inline constexpr unsigned kMaxSweepPoints = 100;
 std::vector<std::chrono::nanoseconds> parse_interval_list(std::string_view text,
                                                           std::string_view what);
 
+// The rule of every switch interval (run, sweep, GILHOST): at least 1us, rounded to the nearest
+// whole microsecond. `text` and `what` name it in the UsageError.
+std::chrono::nanoseconds switch_interval_of(std::chrono::nanoseconds d, std::string_view text,
+                                            std::string_view what);
+
 // The nearest whole number of microseconds (at least 1 us).
 std::chrono::nanoseconds round_to_microseconds(std::chrono::nanoseconds d);
 

@@ -7,41 +7,26 @@
 #include <string>
 #include <vector>
 
+#include "plan/settings.hpp"
+
 namespace gilhost::cli {
 
-// One role of workers: call the script's function `name` on `threads` native threads.
-// `isolation`: kSub = each thread of the role runs in its own sub-interpreter with its own GIL
-// (PEP 684, "cpu=4:sub"); kDefault follows --isolation.
-enum class Isolation { kDefault, kShared, kSub };
-struct RoleSpec {
-  std::string name;
-  unsigned threads = 1;
-  Isolation isolation = Isolation::kDefault;
-  bool sub() const { return isolation == Isolation::kSub; }
-  bool operator==(const RoleSpec&) const = default;
-};
-using WorkerSet = std::vector<RoleSpec>;
-
-// "cpu=4,io=1:sub" -> {{cpu,4},{io,1,kSub}}. Throws UsageError with the offending part.
-WorkerSet parse_workers(std::string_view text, std::string_view what = "--workers");
-std::string format_workers(const WorkerSet& set);
-
-inline constexpr unsigned kMaxThreadsPerRole = 1024;
+using plan::format_workers;
+using plan::Isolation;
+using plan::kMaxThreadsPerRole;
+using plan::parse_workers;
+using plan::RoleSpec;
+using plan::WorkerSet;
 
 enum class Target { kScript, kModule, kCode };
 
 struct RunOptions {
   Target target = Target::kScript;
-  std::string target_value;            // path, module name or code
-  std::vector<std::string> args;       // the script's own arguments (sys.argv[1:])
-  std::vector<WorkerSet> worker_sets;  // each --workers is one configuration, run in turn
-  std::optional<std::chrono::nanoseconds> duration;
-  std::optional<std::uint64_t> calls;
-  std::optional<std::chrono::nanoseconds> switch_interval;
-  bool subinterpreters = false;  // --isolation subinterpreters: roles default to :sub
-  std::optional<unsigned> runs;
-  std::optional<unsigned> warmup;
-  std::optional<std::chrono::nanoseconds> timeout;
+  std::string target_value;       // path, module name or code
+  std::vector<std::string> args;  // the script's own arguments (sys.argv[1:])
+  // The settings the command line gave, each checked (plan/settings.hpp). Only the Plan reads
+  // them (plan/plan.hpp), merged with the script's GILHOST dict.
+  plan::Settings given;
   std::string json_path;
   std::string events_path;
   std::string trace_path;               // Chrome trace JSON (Perfetto)
@@ -59,8 +44,8 @@ struct RunOptions {
 };
 
 // `gilhost sweep`: the run options it shares (target, workers, budget, --quiet; the switch
-// interval and the export paths of `run` stay unset), the intervals to try, the roles that
-// decide and its own exports.
+// interval of `given` and the export paths of `run` stay unset), the intervals to try, the roles
+// that decide and its own exports.
 struct SweepOptions {
   RunOptions run;
   std::vector<std::chrono::nanoseconds> intervals;  // ascending, whole microseconds, distinct

@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include <cctype>
+#include <algorithm>
 
 #include "cli/intervals.hpp"
 #include "cli/units.hpp"
@@ -34,67 +34,70 @@ and measured runs, all in the same interpreter. With --latency-role and --throug
 sweep ends with the interval that gives the latency role the lowest p99 while the throughput
 role keeps at least 95 % of its best calls/s (docs/sweep.md).)TXT";
 
+// Keeps `--option TEXT` as the setting `key` (its last value when repeated, as for other options).
+void add_setting(CLI::App* cmd, CommonFlags& f, const std::string& key, const std::string& help,
+                 const char* type) {
+  cmd->add_option_function<std::string>(
+         plan::setting_name(plan::Source::kCommandLine, key),
+         [&f, key](const std::string& text) {
+           std::erase_if(f.settings, [&](const auto& kv) { return kv.first == key; });
+           f.settings.emplace_back(key, text);
+         },
+         help)
+      ->type_name(type);
+}
+
 void add_common(CLI::App* cmd, CommonFlags& f, RunOptions& o) {
   cmd->add_option("--workers", f.workers,
                   "Call the script's functions on native threads: NAME=N[,NAME=N...]; repeat "
                   "to compare configurations")
       ->type_name("SPEC");
-  cmd->add_option("--isolation", f.isolation,
-                  "shared (default) or subinterpreters: each worker thread of a role without "
-                  ":shared runs in its own sub-interpreter with its own GIL (PEP 684)")
-      ->type_name("MODE");
-  cmd->add_option("--duration", f.duration, "How long workers keep calling (default 2s)")
-      ->type_name("TIME");
-  cmd->add_option("--calls", f.calls, "Calls per worker thread instead of a duration")
-      ->type_name("N");
-  cmd->add_option("--runs", f.runs, "Measured repetitions of the worker phase (default 1)")
-      ->type_name("N");
-  cmd->add_option("--warmup", f.warmup, "Unreported repetitions before measuring (default 0)")
-      ->type_name("N");
-  cmd->add_option("--timeout", f.timeout,
-                  "Stop a worker phase that runs this long past its end (default 60s)")
-      ->type_name("TIME");
-  cmd->add_option("--trace-buffer", f.buffer, "Events per thread buffer (default 262144)")
+  add_setting(cmd, f, "isolation",
+              "shared (default) or subinterpreters: each worker thread of a role without "
+              ":shared runs in its own sub-interpreter with its own GIL (PEP 684)",
+              "MODE");
+  add_setting(cmd, f, "duration", "How long workers keep calling (default 2s)", "TIME");
+  add_setting(cmd, f, "calls", "Calls per worker thread instead of a duration", "N");
+  add_setting(cmd, f, "runs", "Measured repetitions of the worker phase (default 1)", "N");
+  add_setting(cmd, f, "warmup", "Unreported repetitions before measuring (default 0)", "N");
+  add_setting(cmd, f, "timeout",
+              "The longest one call may run: a worker still in a call after TIME gets "
+              "TimeoutError and the run stops as timed out (default 60s)",
+              "TIME");
+  cmd->add_option_function<std::string>(
+         "--trace-buffer", [&f](const std::string& t) { f.buffer = t; },
+         "Events per thread buffer (default 262144)")
       ->type_name("N");
   cmd->add_flag("--no-trace", o.no_trace, "Run without recording (the overhead baseline)");
   cmd->add_flag("--quiet", o.quiet, "Print no table (exports and the exit status only)");
 }
 
 void validate_common(const CommonFlags& f, RunOptions& o) {
-  for (const std::string& w : f.workers) o.worker_sets.push_back(parse_workers(w));
-  if (!f.isolation.empty() && f.isolation != "shared" && f.isolation != "subinterpreters") {
-    throw UsageError(
-        fmt::format("--isolation: '{}' is not shared or subinterpreters", f.isolation));
+  using plan::Source;
+  for (const std::string& w : f.workers) {
+    plan::set_setting(o.given, "workers", plan::Value::of_text(w), Source::kCommandLine);
   }
-  o.subinterpreters = f.isolation == "subinterpreters";
-  if (!f.duration.empty()) o.duration = parse_duration(f.duration, "--duration");
-  if (o.duration && o.duration->count() == 0) throw UsageError("--duration: must be positive");
-  if (!f.calls.empty()) o.calls = parse_count(f.calls, "--calls", 1'000'000'000);
-  if (o.duration && o.calls) throw UsageError("--duration and --calls exclude each other");
-  if (!f.runs.empty()) o.runs = unsigned(parse_count(f.runs, "--runs", 100000));
-  if (!f.warmup.empty() && f.warmup != "0") {
-    o.warmup = unsigned(parse_count(f.warmup, "--warmup", 100000));
+  for (const char* key : plan::kKeys) {  // one order, whatever the command line's
+    for (const auto& [k, text] : f.settings) {
+      if (k == key) plan::set_setting(o.given, k, plan::Value::of_text(text), Source::kCommandLine);
+    }
   }
-  if (!f.timeout.empty()) o.timeout = parse_duration(f.timeout, "--timeout");
-  if (!f.buffer.empty()) o.trace_buffer = parse_count(f.buffer, "--trace-buffer", 1u << 28);
+  plan::check_settings(o.given, Source::kCommandLine);
+  if (f.buffer) o.trace_buffer = parse_count(*f.buffer, "--trace-buffer", 1u << 28);
 }
 
-void check_role_name(const std::string& role, const char* option) {
-  if (!role.empty() && !is_identifier(role)) {
-    throw UsageError(
-        fmt::format("{}: '{}' is not a role name (a Python function name)", option, role));
+// A given role is a name: `--latency-role ''` is refused, not taken for "not given".
+void check_role_name(const std::optional<std::string>& given, std::string& role,
+                     const char* option) {
+  if (!given) return;
+  role = *given;
+  if (!plan::is_identifier(role)) {
+    throw UsageError(fmt::format("{}: '{}' is not a role name (a Python function name)", option,
+                                 cli::shown(role)));
   }
 }
 
 }  // namespace
-
-bool is_identifier(std::string_view s) {
-  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
-  for (char c : s) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
-  }
-  return true;
-}
 
 // A report option with an empty value would silently write nothing.
 const CLI::Validator kFileName(
@@ -108,9 +111,8 @@ CLI::App* add_run(CLI::App& app, RunFlags& f, RunOptions& o) {
   CLI::App* run = app.add_subcommand("run", "Run a script, module or code and report the GIL");
   run->footer(kRunFooter);
   add_common(run, f.common, o);
-  run->add_option("--switch-interval", f.switch_interval,
-                  "sys.setswitchinterval before the run (e.g. 5ms, 100us)")
-      ->type_name("TIME");
+  add_setting(run, f.common, "switch_interval",
+              "sys.setswitchinterval before the run (at least 1us, e.g. 5ms, 100us)", "TIME");
   run->add_option("--json", o.json_path, "Write every result as JSON (docs/formats.md)")
       ->type_name("FILE")
       ->check(kFileName);
@@ -124,13 +126,14 @@ CLI::App* add_run(CLI::App& app, RunFlags& f, RunOptions& o) {
   run->add_option("--html", o.html_path, "Write a self-contained HTML report")
       ->type_name("FILE")
       ->check(kFileName);
-  run->add_option("--trace-limit", f.trace_limit,
-                  "Most events in --trace; later ones are cut with a note (default 2000000, 0 = "
-                  "all)")
+  run->add_option_function<std::string>(
+         "--trace-limit", [&f](const std::string& t) { f.trace_limit = t; },
+         "Most events in --trace; later ones are cut with a note (default 2000000, 0 = all)")
       ->type_name("N");
-  run->add_option("--blocked-pairs", f.blocked_pairs,
-                  "Who-blocked-whom pairs listed per GIL, largest first; the rest is summed "
-                  "(default 100, 0 = all)")
+  run->add_option_function<std::string>(
+         "--blocked-pairs", [&f](const std::string& t) { f.blocked_pairs = t; },
+         "Who-blocked-whom pairs listed per GIL, largest first; the rest is summed (default "
+         "100, 0 = all)")
       ->type_name("N");
   return run;
 }
@@ -141,17 +144,19 @@ CLI::App* add_sweep(CLI::App& app, SweepFlags& f, SweepOptions& o) {
   sweep->footer(kSweepFooter);
   add_common(sweep, f.common, o.run);
   sweep
-      ->add_option("--switch-interval", f.switch_interval,
-                   "The intervals to try: LO..HI[:N] (N log-spaced, default 7) or A,B,C "
-                   "(required)")
+      ->add_option_function<std::string>(
+          "--switch-interval", [&f](const std::string& t) { f.switch_interval = t; },
+          "The intervals to try: LO..HI[:N] (N log-spaced, default 7) or A,B,C (required)")
       ->type_name("LIST");
   sweep
-      ->add_option("--latency-role", o.latency_role,
-                   "The role whose latency p99 the recommendation minimises")
+      ->add_option_function<std::string>(
+          "--latency-role", [&f](const std::string& t) { f.latency_role = t; },
+          "The role whose latency p99 the recommendation minimises")
       ->type_name("NAME");
   sweep
-      ->add_option("--throughput-role", o.throughput_role,
-                   "The role that must keep 95 % of its best calls/s")
+      ->add_option_function<std::string>(
+          "--throughput-role", [&f](const std::string& t) { f.throughput_role = t; },
+          "The role that must keep 95 % of its best calls/s")
       ->type_name("NAME");
   sweep->add_option("--json", o.json_path, "Write the sweep as JSON (docs/sweep.md)")
       ->type_name("FILE")
@@ -167,22 +172,9 @@ CLI::App* add_sweep(CLI::App& app, SweepFlags& f, SweepOptions& o) {
 
 void validate_run(const RunFlags& f, RunOptions& o) {
   validate_common(f.common, o);
-  if (!f.switch_interval.empty()) {
-    o.switch_interval = parse_duration(f.switch_interval, "--switch-interval");
-    if (o.switch_interval->count() < 1000) {
-      throw UsageError("--switch-interval: CPython keeps microseconds; use at least 1us");
-    }
-  }
-  if (f.trace_limit == "0") {
-    o.trace_limit = 0;
-  } else if (!f.trace_limit.empty()) {
-    o.trace_limit = parse_count(f.trace_limit, "--trace-limit", 1ull << 40);
-  }
-  if (f.blocked_pairs == "0") {
-    o.blocked_pairs = 0;
-  } else if (!f.blocked_pairs.empty()) {
-    o.blocked_pairs = parse_count(f.blocked_pairs, "--blocked-pairs", 1ull << 40);
-  }
+  if (f.trace_limit) o.trace_limit = parse_count(*f.trace_limit, "--trace-limit", 1ull << 40, 0);
+  if (f.blocked_pairs)
+    o.blocked_pairs = parse_count(*f.blocked_pairs, "--blocked-pairs", 1ull << 40, 0);
   if (o.no_trace && (!o.trace_path.empty() || !o.events_path.empty())) {
     throw UsageError("--trace and --events need the tracer: drop --no-trace");
   }
@@ -190,12 +182,12 @@ void validate_run(const RunFlags& f, RunOptions& o) {
 
 void validate_sweep(const SweepFlags& f, SweepOptions& o) {
   validate_common(f.common, o.run);
-  if (f.switch_interval.empty()) {
+  if (!f.switch_interval) {
     throw UsageError("sweep: --switch-interval is required (e.g. 100us..50ms, 1ms,5ms,10ms)");
   }
-  o.intervals = parse_interval_list(f.switch_interval, "--switch-interval");
-  check_role_name(o.latency_role, "--latency-role");
-  check_role_name(o.throughput_role, "--throughput-role");
+  o.intervals = parse_interval_list(*f.switch_interval, "--switch-interval");
+  check_role_name(f.latency_role, o.latency_role, "--latency-role");
+  check_role_name(f.throughput_role, o.throughput_role, "--throughput-role");
   if (o.latency_role.empty() != o.throughput_role.empty()) {
     throw UsageError(fmt::format("{} needs {} too: the recommendation weighs one against the other",
                                  o.latency_role.empty() ? "--throughput-role" : "--latency-role",

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/options.hpp"
@@ -11,19 +13,22 @@ namespace gilhost::cli {
 
 // Option text as given; validate_* turns it into typed options with messages that say what
 // was wrong (CLI11 would only say "could not convert").
+// Settings (plan/settings.hpp) are kept by GILHOST key, in the order of kKeys; given empty text
+// is text too (refused by its rule, never taken for "not given").
 struct CommonFlags {
   std::vector<std::string> workers;
-  std::string duration, calls, runs, warmup, timeout, buffer, isolation;
+  std::vector<std::pair<std::string, std::string>> settings;  // key, text
+  std::optional<std::string> buffer;
 };
 
 struct RunFlags {
   CommonFlags common;
-  std::string switch_interval, trace_limit, blocked_pairs;
+  std::optional<std::string> trace_limit, blocked_pairs;
 };
 
 struct SweepFlags {
   CommonFlags common;
-  std::string switch_interval;
+  std::optional<std::string> switch_interval, latency_role, throughput_role;
 };
 
 CLI::App* add_run(CLI::App& app, RunFlags& f, RunOptions& o);
@@ -32,7 +37,5 @@ CLI::App* add_sweep(CLI::App& app, SweepFlags& f, SweepOptions& o);
 // Throw UsageError on the first bad value.
 void validate_run(const RunFlags& f, RunOptions& o);
 void validate_sweep(const SweepFlags& f, SweepOptions& o);
-
-bool is_identifier(std::string_view s);
 
 }  // namespace gilhost::cli

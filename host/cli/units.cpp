@@ -5,6 +5,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
+#include <string>
 
 namespace gilhost::cli {
 namespace {
@@ -18,6 +20,28 @@ constexpr Unit kUnits[] = {{"ns", 1.0}, {"us", 1e3}, {"µs", 1e3},  {"ms", 1e6},
 
 }  // namespace
 
+std::string shown(std::string_view text) {
+  constexpr std::size_t kMax = 40;
+  std::string out;
+  std::size_t i = 0;
+  for (; i < text.size() && (i < kMax || (text[i] & 0xC0) == 0x80); ++i) {  // whole characters
+    auto c = static_cast<unsigned char>(text[i]);
+    // Line breaks of any kind (C0 controls, NEL, U+2028/9) would split the one-line message.
+    std::string_view rest = text.substr(i);
+    if (c < 0x20 || c == 0x7F) {
+      out += fmt::format("\\x{:02x}", c);
+    } else if (rest.starts_with("\xC2\x85") || rest.starts_with("\xE2\x80\xA8") ||
+               rest.starts_with("\xE2\x80\xA9")) {
+      out += rest[0] == '\xC2' ? "\\x85" : rest[2] == '\xA8' ? "\\u2028" : "\\u2029";
+      i += rest[0] == '\xC2' ? 1 : 2;
+    } else {
+      out += char(c);
+    }
+  }
+  if (i < text.size()) out += fmt::format("… ({} bytes)", text.size());
+  return out;
+}
+
 std::chrono::nanoseconds parse_duration(std::string_view text, std::string_view what) {
   double value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -26,28 +50,37 @@ std::chrono::nanoseconds parse_duration(std::string_view text, std::string_view 
   for (const Unit& u : kUnits) {
     if (suffix == u.suffix) scale = u.ns;
   }
-  if (ec != std::errc() || end == text.data() || scale < 0) {
+  if (end == text.data() || scale < 0 ||
+      (ec != std::errc() && ec != std::errc::result_out_of_range)) {
     throw UsageError(
-        fmt::format("{}: '{}' is not a duration (use e.g. 500us, 5ms, 2s)", what, text));
+        fmt::format("{}: '{}' is not a duration (use e.g. 500us, 5ms, 2s)", what, shown(text)));
   }
+  // Out of range (10**400, 1e-400) leaves `value` unset; strtod says which end it fell off.
+  if (ec == std::errc::result_out_of_range) value = std::strtod(std::string(text).c_str(), nullptr);
   double ns = value * scale;
-  if (!std::isfinite(ns) || ns < 0) {
-    throw UsageError(fmt::format("{}: '{}' must not be negative", what, text));
+  if (std::isnan(ns)) {
+    throw UsageError(fmt::format("{}: '{}' is not a number", what, shown(text)));
+  }
+  if (ns < 0 || std::signbit(value)) {
+    throw UsageError(fmt::format("{}: '{}' must not be negative", what, shown(text)));
   }
   if (ns > 1e9 * 86400 * 365) {
-    throw UsageError(fmt::format("{}: '{}' is longer than a year", what, text));
+    throw UsageError(fmt::format("{}: '{}' is longer than a year", what, shown(text)));
   }
   return std::chrono::nanoseconds(std::int64_t(std::llround(ns)));
 }
 
-std::uint64_t parse_count(std::string_view text, std::string_view what, std::uint64_t max) {
+std::uint64_t parse_count(std::string_view text, std::string_view what, std::uint64_t max,
+                          std::uint64_t min) {
   std::uint64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) {
-    throw UsageError(fmt::format("{}: '{}' is not a positive whole number", what, text));
+  if (end == text.data() || end != text.data() + text.size() ||
+      (ec != std::errc() && ec != std::errc::result_out_of_range)) {
+    throw UsageError(fmt::format("{}: '{}' is not a {}whole number", what, shown(text),
+                                 min > 0 ? "positive " : ""));
   }
-  if (value == 0 || value > max) {
-    throw UsageError(fmt::format("{}: {} is out of range (1 to {})", what, text, max));
+  if (ec == std::errc::result_out_of_range || value < min || value > max) {
+    throw UsageError(fmt::format("{}: {} is out of range ({} to {})", what, shown(text), min, max));
   }
   return value;
 }

@@ -17,11 +17,17 @@ class UsageError : public std::runtime_error {
 };
 
 // "2s", "500ms", "100us", "250ns", "1.5s", "1m"; a bare number is seconds (like
-// sys.setswitchinterval). Throws UsageError naming `what` on bad units, negatives or overflow.
+// sys.setswitchinterval). Throws UsageError naming `what` on empty text, bad units, nan,
+// negatives and anything longer than a year (inf, 10**400).
 std::chrono::nanoseconds parse_duration(std::string_view text, std::string_view what);
 
-// A positive integer no larger than `max`.
-std::uint64_t parse_count(std::string_view text, std::string_view what, std::uint64_t max);
+// A whole number from `min` to `max`, in decimal digits ("00" is 0). Throws UsageError naming
+// `what` otherwise (the text is shortened in the message when it is long).
+std::uint64_t parse_count(std::string_view text, std::string_view what, std::uint64_t max,
+                          std::uint64_t min = 1);
+
+// `text` for a one-line message: at most 40 characters, then how long it was.
+std::string shown(std::string_view text);
 
 // "5 ms", "512 us", "2.00 s": three significant digits, the unit chosen to fit.
 std::string format_duration(std::chrono::nanoseconds d);

@@ -98,8 +98,10 @@ void native_section(const char* kernel, bool release, Fn&& fn) {
     last_id = trace::Tracer::intern_kernel(kernel);
     last_kernel = kernel;
   }
-  if (!release) {
+  if (!release) {  // stamped too: the GIL hold around it can be checked against this clock
+    trace::emit_host(trace::EventKind::kHeldBegin, last_id);
     fn();
+    trace::emit_host(trace::EventKind::kHeldEnd, last_id);
     return;
   }
   ReleasedGil released(last_id);
@@ -134,7 +136,8 @@ PyObject* py_spin(PyObject*, PyObject* args, PyObject* kw) {
 PyObject* py_hold_gil(PyObject*, PyObject* arg) {
   std::chrono::nanoseconds d;
   if (!seconds_arg(arg, d)) return nullptr;
-  kernels::spin_for(d);  // the badly written extension: long C work with the GIL held
+  // The badly written extension: long C work with the GIL held.
+  native_section("hold_gil", false, [&] { kernels::spin_for(d); });
   Py_RETURN_NONE;
 }
 

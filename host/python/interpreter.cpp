@@ -36,17 +36,21 @@ class Config {
 
 // The file to run is read by Python's own io.open_code and compiled from bytes, so PEP 263
 // encoding declarations work as under python3.12.
+// The path is decoded as Python decodes argv (the file-system encoding with surrogateescape), so
+// a name that is not UTF-8 still opens.
 PyObject* compile_file(const std::string& path) {
+  Ref name(PyUnicode_DecodeFSDefault(path.c_str()));
+  if (!name) return nullptr;
   Ref io(PyImport_ImportModule("io"));
-  Ref f(io ? PyObject_CallMethod(io.get(), "open_code", "s", path.c_str()) : nullptr);
+  Ref f(io ? PyObject_CallMethod(io.get(), "open_code", "O", name.get()) : nullptr);
   Ref source(f ? PyObject_CallMethod(f.get(), "read", nullptr) : nullptr);
   if (f) {
     Ref closed(PyObject_CallMethod(f.get(), "close", nullptr));
   }
   if (!source) return nullptr;
   Ref builtins(PyImport_ImportModule("builtins"));
-  return builtins ? PyObject_CallMethod(builtins.get(), "compile", "Oss", source.get(),
-                                        path.c_str(), "exec")
+  return builtins ? PyObject_CallMethod(builtins.get(), "compile", "OOs", source.get(), name.get(),
+                                        "exec")
                   : nullptr;
 }
 

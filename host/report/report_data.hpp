@@ -55,6 +55,9 @@ struct Report {
   // A script run without workers: the GIL over the whole script (window = script execution).
   std::optional<analysis::GilMetrics> script_gil;
   std::optional<trace::Recording> script_recording;  // only when --events is given
+  // GILs the script's own interpreters created (isolated sub-interpreters), traced from
+  // create_gil: "GIL 1 (created by Thread-1)".
+  std::vector<GilRecord> script_gils;
   std::uint64_t script_wall_ns = 0;
   std::string status = "complete";  // complete | failed | interrupted | timed_out
   int exit_status = 0;

@@ -92,9 +92,9 @@ ThreadSpans thread_spans(const trace::ThreadEvents& thread, const ThreadScan& sc
   return out;
 }
 
-// A hold is forced when a drop request fell inside it (as mark_forced_releases in metrics.cpp,
-// on the unclipped spans, so that both agree): the request targets the hold in progress. Holds
-// of one GIL do not overlap, so the hold containing a request is the last one begun before it.
+// A forced hold (its release flagged by the tracer) is linked to the drop requests that fell
+// inside it: a request targets the hold in progress. Holds of one GIL do not overlap, so the
+// hold containing a request is the last one begun before it.
 struct HoldRef {
   std::uint64_t begin, end;
   std::size_t thread, index;
@@ -105,7 +105,7 @@ std::vector<HoldRef> holds_by_begin(const std::vector<ThreadScan>& scans) {
   for (std::size_t t = 0; t < scans.size(); ++t) {
     for (std::size_t i = 0; i < scans[t].holds.size(); ++i) {
       const Span& h = scans[t].holds[i];
-      if (h.end_seen) holds.push_back({h.begin, h.end, t, i});
+      if (h.end_seen && h.forced) holds.push_back({h.begin, h.end, t, i});
     }
   }
   std::sort(holds.begin(), holds.end(),
@@ -113,8 +113,8 @@ std::vector<HoldRef> holds_by_begin(const std::vector<ThreadScan>& scans) {
   return holds;
 }
 
-// Marks the forced holds in `scans` and returns the forcings whose request is in the window.
-std::vector<Forcing> mark_forced(std::vector<ThreadScan>& scans, const Window& w) {
+// The forcings (request -> forced release) whose request is in the window.
+std::vector<Forcing> forcings_of(const std::vector<ThreadScan>& scans, const Window& w) {
   std::vector<HoldRef> holds = holds_by_begin(scans);
   std::vector<Forcing> out;
   for (std::size_t t = 0; t < scans.size(); ++t) {
@@ -123,7 +123,6 @@ std::vector<Forcing> mark_forced(std::vector<ThreadScan>& scans, const Window& w
                                  [](std::uint64_t x, const HoldRef& h) { return x < h.begin; });
       if (it == holds.begin() || ts > std::prev(it)->end) continue;
       const HoldRef& h = *std::prev(it);
-      scans[h.thread].holds[h.index].forced = true;
       if (w.contains(ts) && h.thread != t) out.push_back({t, ts, h.thread, h.index});
     }
   }
@@ -154,7 +153,7 @@ RecordingSpans recording_spans(const trace::Recording& recording, std::uint8_t g
   RecordingSpans out;
   out.window_begin = w.begin;
   out.window_end = w.end;
-  out.forcings = mark_forced(scans, w);
+  out.forcings = forcings_of(scans, w);
   std::vector<std::vector<std::size_t>> positions(scans.size());
   for (std::size_t t = 0; t < scans.size(); ++t)
     out.threads.push_back(thread_spans(recording.threads[t], scans[t], w, positions[t]));

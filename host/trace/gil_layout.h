@@ -32,6 +32,30 @@ typedef struct gilhost_gil_layout {
    interpreter has no GIL yet. Needs no GIL: it only computes addresses. */
 int gilhost_read_gil_layout(void* interp, gilhost_gil_layout* out);
 
+/* The layout of a GIL struct create_gil just initialised for an interpreter with its own GIL
+   (the tracer recognises create_gil's pthread_*_init sequence; interpose.cpp). */
+void gilhost_layout_of_own_gil(void* gil, gilhost_gil_layout* out);
+
+/* Calls fn(interp->ceval.gil, interp->ceval.own_gil, arg) for every interpreter of the process
+   under the runtime's interpreter-list lock; returns the number of interpreters. The caller must
+   hold a GIL (the list's entries stay valid while it does). */
+int gilhost_for_each_interpreter(void (*fn)(const void* gil, int own_gil, void* arg), void* arg);
+
+/* How a release is classified (release_site.cpp). A release is forced when drop_gil was called
+   by the eval breaker's pending-work handler in answer to a drop request. `handler`: names of
+   that handler in libpython's symbol table, first found wins (a static function the compiler
+   inlined is looked for under the function it was inlined into). `machinery`: functions that
+   may stand between the handler and drop_gil's pthread_cond_signal(&gil->cond). Both lists end
+   with NULL. The names depend on the CPython version; this is the one place that knows them. */
+typedef struct gilhost_release_symbols {
+  const char* const* handler;
+  const char* const* machinery;
+} gilhost_release_symbols;
+const gilhost_release_symbols* gilhost_release_symbols_of_version(void);
+
+/* An address inside the libpython actually loaded (dladdr finds its path and load address). */
+const void* gilhost_libpython_address(void);
+
 /* The running CPython's PY_VERSION_HEX and the one the layout was compiled against: they must
    agree, since the struct offsets are only valid for the headers they came from. */
 unsigned long gilhost_layout_compiled_hexversion(void);

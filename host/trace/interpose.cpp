@@ -6,7 +6,8 @@
 //   timedwait(&gil->cond) == ETIMEDOUT, still locked, switch_number unchanged -> drop request
 //   lock(&gil->switch_mutex) inside gil->mutex      -> acquire (locked = 1 follows)
 //   signal(&gil->cond)                              -> release (locked = 0 was just stored)
-//   lock(&gil->switch_mutex) outside gil->mutex     -> the release was forced (FORCE_SWITCHING)
+//   lock(&gil->switch_mutex) outside gil->mutex     -> FORCE_SWITCHING handshake (kForced)
+// Whether a release was forced is decided from the code that made it (release_site.cpp).
 //   wait(&gil->switch_cond)                         -> the releaser waits for the next holder
 #include <dlfcn.h>
 #include <errno.h>
@@ -15,12 +16,15 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "trace/release_site.hpp"
 #include "trace/tracer.hpp"
 
 namespace gilhost::trace {
 namespace {
 
 using MutexFn = int (*)(pthread_mutex_t*);
+using MutexInitFn = int (*)(pthread_mutex_t*, const pthread_mutexattr_t*);
+using CondInitFn = int (*)(pthread_cond_t*, const pthread_condattr_t*);
 using SignalFn = int (*)(pthread_cond_t*);
 using WaitFn = int (*)(pthread_cond_t*, pthread_mutex_t*);
 using TimedWaitFn = int (*)(pthread_cond_t*, pthread_mutex_t*, const struct timespec*);
@@ -43,12 +47,18 @@ int unlock_first(pthread_mutex_t* m);
 int signal_first(pthread_cond_t* c);
 int wait_first(pthread_cond_t* c, pthread_mutex_t* m);
 int timedwait_first(pthread_cond_t* c, pthread_mutex_t* m, const struct timespec* t);
+int mutex_init_first(pthread_mutex_t* m, const pthread_mutexattr_t* a);
+int cond_init_first(pthread_cond_t* c, const pthread_condattr_t* a);
+int cond_destroy_first(pthread_cond_t* c);
 
 MutexFn real_lock = lock_first;
 MutexFn real_unlock = unlock_first;
 SignalFn real_signal = signal_first;
 WaitFn real_wait = wait_first;
 TimedWaitFn real_timedwait = timedwait_first;
+MutexInitFn real_mutex_init = mutex_init_first;
+CondInitFn real_cond_init = cond_init_first;
+SignalFn real_cond_destroy = cond_destroy_first;
 
 int lock_first(pthread_mutex_t* m) {
   real_lock = reinterpret_cast<MutexFn>(resolve("pthread_mutex_lock", nullptr));
@@ -69,6 +79,44 @@ int wait_first(pthread_cond_t* c, pthread_mutex_t* m) {
 int timedwait_first(pthread_cond_t* c, pthread_mutex_t* m, const struct timespec* t) {
   real_timedwait = reinterpret_cast<TimedWaitFn>(resolve("pthread_cond_timedwait", "GLIBC_2.3.2"));
   return real_timedwait(c, m, t);
+}
+
+int mutex_init_first(pthread_mutex_t* m, const pthread_mutexattr_t* a) {
+  real_mutex_init = reinterpret_cast<MutexInitFn>(resolve("pthread_mutex_init", nullptr));
+  return real_mutex_init(m, a);
+}
+int cond_init_first(pthread_cond_t* c, const pthread_condattr_t* a) {
+  real_cond_init = reinterpret_cast<CondInitFn>(resolve("pthread_cond_init", "GLIBC_2.3.2"));
+  return real_cond_init(c, a);
+}
+int cond_destroy_first(pthread_cond_t* c) {
+  real_cond_destroy = reinterpret_cast<SignalFn>(resolve("pthread_cond_destroy", "GLIBC_2.3.2"));
+  return real_cond_destroy(c);
+}
+
+// The last pthread_*_init calls of this thread (address | 1 for a condition variable): create_gil
+// (Python/ceval_gil.c) initialises a new GIL's mutex, switch_mutex, cond and switch_cond in that
+// order, which identifies a `_gil_runtime_state` from the layout probe's offsets.
+thread_local std::uintptr_t t_inits[3];
+
+void note_init(std::uintptr_t tagged) {
+  t_inits[0] = t_inits[1];
+  t_inits[1] = t_inits[2];
+  t_inits[2] = tagged;
+}
+
+// Called after pthread_cond_init(c): is `c` the switch_cond of a GIL create_gil is making?
+void check_gil_created(const void* c) {
+  const CreationPattern& p = g_creation;
+  if (p.size == 0 || !armed()) return;
+  const std::uintptr_t base = std::uintptr_t(c) - p.switch_cond;
+  if (t_inits[0] != base + p.mutex || t_inits[1] != base + p.switch_mutex ||
+      t_inits[2] != ((base + p.cond) | 1)) {
+    return;
+  }
+  gilhost_gil_layout layout{};
+  gilhost_layout_of_own_gil(reinterpret_cast<void*>(base), &layout);
+  Tracer::register_created_gil(layout);
 }
 
 // Finds the GIL whose member `field` is `p`; -1 if none.
@@ -112,11 +160,18 @@ __attribute__((noinline)) int traced_unlock(pthread_mutex_t* m) {
   return real_unlock(m);
 }
 
-__attribute__((noinline)) int traced_signal(pthread_cond_t* c) {
+// drop_gil signals gil->cond with gil->mutex held right after storing locked = 0: the verdict
+// (which code released, release_site.cpp) and the drop request are read here, at the release.
+__attribute__((noinline)) int traced_signal(pthread_cond_t* c, void* ra) {
   if (int g = gil_with<&GilAddrs::cond>(c); g >= 0) {
     t_trace.holds &= ~(1ull << g);
     const unsigned long* sn = __atomic_load_n(&g_gils[g].switch_number, __ATOMIC_ACQUIRE);
-    emit(EventKind::kRelease, g, low32(sn));
+    const int* drop = __atomic_load_n(&g_gils[g].drop_request, __ATOMIC_ACQUIRE);
+    std::uint16_t flags =
+        release_verdict(std::uintptr_t(__builtin_frame_address(0)), std::uintptr_t(ra));
+    if (flags & kReleaseForced || (drop && __atomic_load_n(drop, __ATOMIC_RELAXED)))
+      flags |= kReleaseRequestPending;
+    emit(EventKind::kRelease, g, low32(sn), flags);
   }
   return real_signal(c);
 }
@@ -171,7 +226,7 @@ int pthread_mutex_unlock(pthread_mutex_t* m) noexcept {
 
 int pthread_cond_signal(pthread_cond_t* c) noexcept {
   if (__builtin_expect(!is_gil_candidate(c), 1)) return real_signal(c);
-  return traced_signal(c);
+  return traced_signal(c, __builtin_return_address(0));
 }
 
 int pthread_cond_wait(pthread_cond_t* c, pthread_mutex_t* m) {
@@ -182,6 +237,25 @@ int pthread_cond_wait(pthread_cond_t* c, pthread_mutex_t* m) {
 int pthread_cond_timedwait(pthread_cond_t* c, pthread_mutex_t* m, const struct timespec* t) {
   if (__builtin_expect(!is_gil_candidate(c), 1)) return real_timedwait(c, m, t);
   return traced_timedwait(c, m, t);
+}
+
+// A new interpreter's GIL is made with these (create_gil) and ended with pthread_cond_destroy
+// (destroy_gil): rare calls, so the pattern check costs nothing on the GIL's hot path.
+int pthread_mutex_init(pthread_mutex_t* m, const pthread_mutexattr_t* a) noexcept {
+  note_init(std::uintptr_t(m));
+  return real_mutex_init(m, a);
+}
+
+int pthread_cond_init(pthread_cond_t* c, const pthread_condattr_t* a) noexcept {
+  int r = real_cond_init(c, a);
+  check_gil_created(c);
+  note_init(std::uintptr_t(c) | 1);
+  return r;
+}
+
+int pthread_cond_destroy(pthread_cond_t* c) noexcept {
+  if (__builtin_expect(is_gil_candidate(c), 0)) Tracer::unregister_destroyed_gil(c);
+  return real_cond_destroy(c);
 }
 
 }  // extern "C"

@@ -8,11 +8,16 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <new>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
+
+#include "trace/release_site.hpp"
+#include "trace/sched_sampler.hpp"
 
 namespace gilhost::trace {
 
@@ -20,6 +25,7 @@ std::uintptr_t g_lo = 0;
 std::uintptr_t g_span = 0;
 GilAddrs g_gils[kMaxGils];
 int g_gil_count = 0;
+CreationPattern g_creation;
 thread_local ThreadTrace t_trace;
 std::atomic<bool> g_trace_calls{false};
 
@@ -47,6 +53,14 @@ struct Slot {
   std::uint64_t lost_seen = 0;
 };
 
+// Interned names: constant-time lookup (a 40,000-label script must not pay a linear search per
+// gilhost.mark, under label_mu and with the GIL held). The deque keeps each string where the
+// map's views point.
+struct Names {
+  std::deque<std::string> names;
+  std::unordered_map<std::string_view, std::uint32_t> ids;
+};
+
 struct State {
   std::size_t ring_capacity = 1 << 18;
   std::unique_ptr<Slot[]> slots;
@@ -64,6 +78,10 @@ struct State {
   // threads' streams until their last window is reported (guarded by info_mu).
   analysis::StreamAnalyzer analyzer;
   std::vector<Event> scratch;
+  std::vector<SchedSample> samples;  // scratch for the sampler's new samples
+  // The latest sample of each thread that has no stream yet: it opens the stream's first
+  // interval once the thread records its first event.
+  std::unordered_map<int, SchedSample> unmapped_samples;
   std::atomic<bool> keep_raw{false};
   std::uint32_t next_stream = 0;
   std::unordered_map<std::uint32_t, ThreadInfo> retired_info;
@@ -77,8 +95,8 @@ struct State {
   std::mutex drain_mu;
   std::mutex info_mu;
   std::mutex label_mu;
-  std::vector<std::string> labels;
-  std::vector<std::string> kernels;
+  Names labels;
+  Names kernels;
   std::thread collector;
   std::mutex stop_mu;
   std::condition_variable stop_cv;
@@ -159,6 +177,39 @@ void cut(const ThreadInfo& info, std::vector<Event>& events, std::uint64_t& lost
   }
 }
 
+// Hands the sampler's new run-queue samples to the analysis, by stream.
+// Precondition: drain_mu is held.
+void feed_sched_samples() {
+  SchedSampler::take_new(g.samples);
+  if (g.samples.empty() && g.unmapped_samples.empty()) return;
+  std::unordered_map<int, std::uint32_t> stream_of;
+  {
+    std::lock_guard info(g.info_mu);
+    for (std::size_t i = 0, n = slot_count(); i < n; ++i) {
+      const Slot& s = g.slots[i];
+      if (s.ready.load(std::memory_order_acquire)) stream_of[s.info.tid] = s.stream;
+    }
+  }
+  for (auto it = g.unmapped_samples.begin(); it != g.unmapped_samples.end();) {
+    auto found = stream_of.find(it->first);
+    if (found == stream_of.end()) {
+      ++it;
+      continue;
+    }
+    g.analyzer.sched_sample(found->second, it->second.ts_ns, it->second.run_delay_ns);
+    it = g.unmapped_samples.erase(it);
+  }
+  for (const SchedSample& s : g.samples) {
+    if (auto found = stream_of.find(s.tid); found != stream_of.end()) {
+      g.analyzer.sched_sample(found->second, s.ts_ns, s.run_delay_ns);
+    } else {
+      g.unmapped_samples[s.tid] = s;
+    }
+  }
+  // Threads that exited without an event: forget them (bounded by the live threads).
+  if (g.unmapped_samples.size() > 2 * kMaxSlots) g.unmapped_samples.clear();
+}
+
 void collector_loop() {
   std::unique_lock lock(g.stop_mu);
   while (!g.stop) {
@@ -167,6 +218,7 @@ void collector_loop() {
     const std::uint64_t now = now_ticks();
     std::lock_guard drain(g.drain_mu);
     drain_all_locked();
+    feed_sched_samples();
     if (now > g.lag_ticks) g.analyzer.advance(std::min(now - g.lag_ticks, g.analysis_cap));
   }
 }
@@ -182,12 +234,27 @@ ThreadInfo info_of_stream(std::uint32_t stream) {
   return it == g.retired_info.end() ? ThreadInfo{} : it->second;
 }
 
-std::uint32_t intern(std::vector<std::string>& table, std::string_view s) {
+std::uint32_t intern(Names& table, std::string_view s) {
   std::lock_guard lock(g.label_mu);
-  auto it = std::find(table.begin(), table.end(), s);
-  if (it != table.end()) return std::uint32_t(it - table.begin());
-  table.emplace_back(s);
-  return std::uint32_t(table.size() - 1);
+  if (auto it = table.ids.find(s); it != table.ids.end()) return it->second;
+  const auto id = std::uint32_t(table.names.size());
+  table.ids.emplace(table.names.emplace_back(s), id);
+  return id;
+}
+
+// Each recording carries only the labels its marks use, renumbered from 0: the table of run 200
+// of --runs 200 holds that run's labels, not every label the process ever made.
+// Precondition: label_mu is held.
+void own_labels(Recording& rec) {
+  std::unordered_map<std::uint32_t, std::uint32_t> local;
+  for (ThreadEvents& t : rec.threads) {
+    for (Event& e : t.events) {
+      if (e.kind != EventKind::kMark || e.aux >= g.labels.names.size()) continue;
+      auto [it, added] = local.emplace(e.aux, std::uint32_t(rec.labels.size()));
+      if (added) rec.labels.push_back(g.labels.names[e.aux]);
+      e.aux = it->second;
+    }
+  }
 }
 
 Slot* slot_of_current_thread() {
@@ -312,9 +379,10 @@ void Tracer::init(std::size_t ring_capacity_events) {
 namespace {
 std::mutex g_table_mu;  // serialises writers of g_gils; readers never take it
 
-// Tells the analysis that the calling thread holds GIL `idx` from now on, a GIL it has never
-// seen (a new one, or a reused index): a marker in the analysis's time order.
-void note_registration(int idx) {
+// Tells the analysis that GIL `idx` is a GIL it has never seen (a new one, or a reused index),
+// held from now on by the calling thread when `holder`: a marker in the analysis's time order.
+// Precondition: g_table_mu is not held (close_window takes it under drain_mu).
+void note_registration(int idx, bool holder) {
   Slot* s = slot_of_current_thread();
   if (s == nullptr) return;
   std::uint32_t stream = 0;
@@ -323,7 +391,7 @@ void note_registration(int idx) {
     stream = s->stream;
   }
   std::lock_guard drain(g.drain_mu);
-  g.analyzer.gil_registered(std::uint8_t(idx), stream, now_ticks());
+  g.analyzer.gil_registered(std::uint8_t(idx), stream, now_ticks(), holder);
 }
 
 void store_gil(int idx, const GilAddrs& a) {
@@ -334,23 +402,75 @@ void store_gil(int idx, const GilAddrs& a) {
   __atomic_store_n(&d.switch_cond, a.switch_cond, __ATOMIC_RELEASE);
   __atomic_store_n(&d.switch_number, a.switch_number, __ATOMIC_RELEASE);
   __atomic_store_n(&d.locked, a.locked, __ATOMIC_RELEASE);
+  __atomic_store_n(&d.drop_request, a.drop_request, __ATOMIC_RELEASE);
+}
+}  // namespace
+
+namespace {
+// Every registration, for the reports: which GIL an index meant when (GilEntry).
+struct Registration {
+  int gil, creator_tid;
+  std::uint64_t begin_ticks, end_ticks;
+  bool created;
+};
+std::vector<Registration> g_registrations;  // guarded by g_table_mu
+
+int find_index(const void* mutex) {
+  for (int i = 0; i < g_gil_count; ++i)
+    if (g_gils[i].mutex == mutex) return i;
+  return -1;
+}
+
+// Precondition: g_table_mu held. `fresh_first`: an index never used before is preferred, so
+// that events of a GIL the script destroyed are not mixed with a later one in the same window.
+int store_new(const gilhost_gil_layout& l, bool fresh_first, bool created) {
+  int idx = 0;
+  while (idx < g_gil_count && g_gils[idx].mutex != nullptr) ++idx;  // reuse a freed index
+  if (fresh_first && g_gil_count < kMaxGils) idx = g_gil_count;
+  if (idx >= kMaxGils) return -1;
+  store_gil(idx, GilAddrs{l.mutex, l.cond, l.switch_mutex, l.switch_cond, l.switch_number, l.locked,
+                          l.gil_drop_request});
+  if (idx == g_gil_count) __atomic_store_n(&g_gil_count, idx + 1, __ATOMIC_RELEASE);
+  g_registrations.push_back({idx, int(syscall(SYS_gettid)), now_ticks(), 0, created});
+  recompute_bounds();
+  return idx;
+}
+
+void end_registration(int idx) {
+  for (Registration& r : g_registrations)
+    if (r.gil == idx && r.end_ticks == 0) r.end_ticks = now_ticks();
 }
 }  // namespace
 
 int Tracer::register_gil(const gilhost_gil_layout& l) {
-  std::lock_guard lock(g_table_mu);
-  int idx = 0;
-  while (idx < g_gil_count && g_gils[idx].mutex != nullptr) ++idx;  // reuse a freed index
-  if (idx >= kMaxGils) return -1;
-  // The caller holds this GIL, so its own bits for a reused index must describe that; other
-  // threads that used the index's previous GIL have exited (see unregister_gil).
-  t_trace.holds |= 1ull << idx;
-  t_trace.in_mutex &= ~(1ull << idx);
-  store_gil(idx,
-            GilAddrs{l.mutex, l.cond, l.switch_mutex, l.switch_cond, l.switch_number, l.locked});
-  if (idx == g_gil_count) __atomic_store_n(&g_gil_count, idx + 1, __ATOMIC_RELEASE);
-  recompute_bounds();
-  if (g.armed.load()) note_registration(idx);
+  int idx = -1;
+  bool fresh = false;
+  {
+    std::lock_guard lock(g_table_mu);
+    // Already registered when create_gil was recognised (a :sub worker's GIL): its events have
+    // been traced since, so the analysis knows its state.
+    idx = find_index(l.mutex);
+    if (idx < 0) fresh = (idx = store_new(l, false, false)) >= 0;
+    if (idx < 0) return -1;
+    // The caller holds this GIL, so its own bits for a reused index must describe that; other
+    // threads that used the index's previous GIL have exited (see unregister_gil).
+    t_trace.holds |= 1ull << idx;
+    t_trace.in_mutex &= ~(1ull << idx);
+  }
+  if (fresh && g.armed.load()) note_registration(idx, true);
+  return idx;
+}
+
+int Tracer::register_created_gil(const gilhost_gil_layout& l) {
+  int idx = -1;
+  {
+    std::lock_guard lock(g_table_mu);
+    if (find_index(l.mutex) >= 0) return find_index(l.mutex);
+    idx = store_new(l, true, true);
+    if (idx < 0) return idx;
+    t_trace.holds &= ~(1ull << idx), t_trace.in_mutex &= ~(1ull << idx);
+  }
+  if (g.armed.load()) note_registration(idx, false);
   return idx;
 }
 
@@ -358,21 +478,48 @@ void Tracer::unregister_gil(int index) {
   std::lock_guard lock(g_table_mu);
   if (index <= 0 || index >= g_gil_count) return;  // the main GIL (0) stays for the process
   store_gil(index, GilAddrs{});
+  end_registration(index);
   t_trace.holds &= ~(1ull << index);
   t_trace.in_mutex &= ~(1ull << index);
   recompute_bounds();
 }
 
+void Tracer::unregister_destroyed_gil(const void* cond) {
+  int idx = -1;
+  {
+    std::lock_guard lock(g_table_mu);
+    for (int i = 1; i < g_gil_count; ++i)
+      if (g_gils[i].cond == cond) idx = i;
+  }
+  if (idx > 0) unregister_gil(idx);
+}
+
+void Tracer::set_creation_pattern(const gilhost_gil_layout& l) {
+  g_creation = CreationPattern{l.size, l.offset_mutex, l.offset_switch_mutex, l.offset_cond,
+                               l.offset_switch_cond};
+}
+
+int Tracer::index_of(const void* mutex) {
+  std::lock_guard lock(g_table_mu);
+  return find_index(mutex);
+}
+
 void Tracer::arm(int holder_gil) {
+  init_release_sites();   // before the first release can need it
+  SchedSampler::start();  // samples every thread before the first event below
   t_trace.holds |= 1ull << holder_gil;
   t_trace.in_mutex = 0;
   g.armed.store(true);
+  // The caller holds the GIL from now on: without this event a thread that never releases it
+  // (`gilhost run -c "sum(range(3*10**7))"`) would have no hold at all.
+  emit_at(now_ticks_ordered(), EventKind::kAcquire, holder_gil,
+          std::uint32_t(__atomic_load_n(g_gils[holder_gil].switch_number, __ATOMIC_ACQUIRE)),
+          kAcquireAtArm);
   {
     std::lock_guard lock(g.stop_mu);
     g.stop = false;
   }
   g.lag_ticks = Clock::current().ticks_of_ns(kAnalysisLagNs);
-  note_registration(holder_gil);
   g.collector = std::thread(collector_loop);
   recompute_bounds();
 }
@@ -386,6 +533,7 @@ void Tracer::disarm() {
   }
   g.stop_cv.notify_all();
   if (g.collector.joinable()) g.collector.join();
+  SchedSampler::stop();
 }
 
 void Tracer::keep_events(bool keep) {
@@ -416,11 +564,14 @@ std::uint64_t Tracer::stamp_window_end() {
   return end;
 }
 
-WindowResult Tracer::close_window(std::uint64_t begin_ticks, std::uint64_t end_ticks) {
+WindowResult Tracer::close_window(std::uint64_t begin_ticks, std::uint64_t end_ticks,
+                                  std::optional<std::uint64_t> main_sn_end) {
   WindowResult out;
   Recording& rec = out.recording;
+  if (armed()) SchedSampler::sample_now();  // covers the window's end exactly
   std::lock_guard drain(g.drain_mu);
   drain_all_locked();
+  feed_sched_samples();
   g.analysis_cap = ~std::uint64_t(0);
   const Clock clock = Clock::current();
   const analysis::TimeScale scale =
@@ -429,13 +580,13 @@ WindowResult Tracer::close_window(std::uint64_t begin_ticks, std::uint64_t end_t
   std::vector<std::string> labels;
   {
     std::lock_guard lock(g.label_mu);
-    labels = g.labels;
-    rec.kernels = g.kernels;
+    labels.assign(g.labels.names.begin(), g.labels.names.end());
+    rec.kernels.assign(g.kernels.names.begin(), g.kernels.names.end());
   }
   std::lock_guard info(g.info_mu);
   out.metrics = g.analyzer.close_window(
       end_ticks, scale, [](std::uint32_t stream) { return info_of_stream(stream); }, labels,
-      g.blocked_limit);
+      g.blocked_limit, main_sn_end);
   std::erase_if(g.retired_info, [](const auto& kv) { return !g.analyzer.has_stream(kv.first); });
   for (ThreadEvents& t : g.retired) cut(t.info, t.events, t.lost, end_ticks, true, clock, rec);
   std::erase_if(g.retired, [](const ThreadEvents& t) { return t.events.empty(); });
@@ -447,7 +598,16 @@ WindowResult Tracer::close_window(std::uint64_t begin_ticks, std::uint64_t end_t
   rec.lost_total = out.metrics.lost + g.unslotted_lost.load();
   rec.window_begin_ns = clock.to_ns(begin_ticks);
   rec.window_end_ns = clock.to_ns(end_ticks);
-  rec.labels = std::move(labels);
+  {
+    std::lock_guard table(g_table_mu);
+    for (const Registration& reg : g_registrations) {
+      if (reg.begin_ticks > end_ticks || (reg.end_ticks && reg.end_ticks < begin_ticks)) continue;
+      rec.gils.push_back({reg.gil, reg.creator_tid, clock.to_ns(reg.begin_ticks),
+                          reg.end_ticks ? clock.to_ns(reg.end_ticks) : 0, reg.created});
+    }
+  }
+  std::lock_guard lock(g.label_mu);
+  own_labels(rec);
   return out;
 }
 

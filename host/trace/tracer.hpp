@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,6 +26,7 @@ struct GilAddrs {
   void* switch_cond = nullptr;
   const unsigned long* switch_number = nullptr;
   const int* locked = nullptr;
+  const int* drop_request = nullptr;  // the owning interpreter's gil_drop_request
 };
 
 // Hot-path state, defined in tracer.cpp. `g_lo`/`g_span` bound every registered GIL struct;
@@ -33,6 +35,14 @@ extern std::uintptr_t g_lo;
 extern std::uintptr_t g_span;
 extern GilAddrs g_gils[kMaxGils];
 extern int g_gil_count;
+
+// create_gil's order of pthread_*_init calls on a `_gil_runtime_state` (3.12: mutex,
+// switch_mutex, cond, switch_cond) as offsets in the struct; `size` 0 = not known yet.
+struct CreationPattern {
+  std::size_t size = 0;
+  std::size_t mutex = 0, switch_mutex = 0, cond = 0, switch_cond = 0;
+};
+extern CreationPattern g_creation;
 
 inline bool is_gil_candidate(const void* p) {
   return std::uintptr_t(p) - __atomic_load_n(&g_lo, __ATOMIC_RELAXED) <
@@ -52,17 +62,18 @@ extern thread_local ThreadTrace t_trace;
 
 Ring* claim_ring();  // slow path: first event of a thread
 
-inline void emit_at(std::uint64_t ticks, EventKind kind, int gil, std::uint32_t aux) {
+inline void emit_at(std::uint64_t ticks, EventKind kind, int gil, std::uint32_t aux,
+                    std::uint16_t flags = 0) {
   Ring* r = t_trace.ring;
   if (__builtin_expect(r == nullptr, 0)) {
     r = claim_ring();
     if (r == nullptr) return;
   }
-  r->push(Event{ticks, kind, std::uint8_t(gil), 0, aux});
+  r->push(Event{ticks, kind, std::uint8_t(gil), flags, aux});
 }
 
-inline void emit(EventKind kind, int gil, std::uint32_t aux) {
-  emit_at(now_ticks(), kind, gil, aux);
+inline void emit(EventKind kind, int gil, std::uint32_t aux, std::uint16_t flags = 0) {
+  emit_at(now_ticks(), kind, gil, aux, flags);
 }
 
 // Host-side events (worker calls, native sections, marks): recorded only while armed.
@@ -110,6 +121,15 @@ class Tracer {
   // caller holds that GIL and every other thread that ever used it has exited, so no thread is
   // inside a traced call on it and no thread keeps a stale holds/in_mutex bit for the index.
   static void unregister_gil(int index);
+  // create_gil's sequence was seen on a GIL struct (interpose.cpp): registers it, not held by
+  // the caller, preferring an index never used. Nobody else knows the GIL yet. -1 when full.
+  static int register_created_gil(const gilhost_gil_layout& layout);
+  // destroy_gil's pthread_cond_destroy(&gil->cond): unregisters a GIL found by its cond.
+  static void unregister_destroyed_gil(const void* cond);
+  // The index of the registered GIL whose struct's mutex is `mutex`, or -1.
+  static int index_of(const void* mutex);
+  // The offsets create_gil's pthread_*_init calls follow (from the main GIL's layout probe).
+  static void set_creation_pattern(const gilhost_gil_layout& layout);
   // Marks the calling thread as the holder of GIL `gil` (it must hold it) and starts tracing.
   static void arm(int holder_gil);
   static void disarm();
@@ -124,7 +144,9 @@ class Tracer {
   // Closes the window opened at `begin_ticks` at `end_ticks`: drains every ring, analyses up
   // to the end and returns the figures (and the raw events since the previous window, when
   // kept). Events after `end_ticks` stay for the next window.
-  static WindowResult close_window(std::uint64_t begin_ticks, std::uint64_t end_ticks);
+  // `main_sn_end`: the main GIL's switch_number at the end (for a hold still open there).
+  static WindowResult close_window(std::uint64_t begin_ticks, std::uint64_t end_ticks,
+                                   std::optional<std::uint64_t> main_sn_end = std::nullopt);
   // A timestamp that will end the open window: the analysis stops there until close_window.
   // For ends decided before the closing thread gets to close_window (the last worker's exit).
   static std::uint64_t stamp_window_end();

@@ -2,6 +2,7 @@
 #include "workload/catalog.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include <thread>
 
 #include "cli/units.hpp"
+#include "plan/plan.hpp"
 #include "report/output_paths.hpp"
 #include "report/report_outputs.hpp"
 #include "trace/clock.hpp"
@@ -217,10 +219,7 @@ void check_catalog_outputs(const cli::RunOptions& o) {
           option));
     }
   }
-  check_outputs({{"--json", o.json_path},
-                 {"--html", o.html_path},
-                 {"--events", o.events_path},
-                 {"--trace", o.trace_path}});
+  plan::check_outputs(plan::run_outputs(o));
 }
 
 }  // namespace
@@ -246,7 +245,13 @@ std::vector<std::string> catalog_scripts(const std::string& dir) {
   for (const fs::directory_entry& e : fs::directory_iterator(dir)) {
     std::string name = e.path().filename().string();
     if (name.size() < 4 || name.substr(name.size() - 3) != ".py" || name[0] == '_' ||
-        name[0] == '.' || !e.is_regular_file()) {
+        name[0] == '.') {
+      continue;
+    }
+    // A symlink loop or a dangling link is not an experiment: it must not end the whole catalog.
+    std::error_code ec;
+    if (!e.is_regular_file(ec)) {
+      if (ec) spdlog::warn("skipping {}: {}", e.path().string(), ec.message());
       continue;
     }
     if (is_experiment_source(read_file(e.path()))) names.push_back(name);

@@ -2,11 +2,15 @@
 #include <fmt/format.h>
 #include <spdlog/version.h>
 
+#include <climits>
 #include <cstdio>
+#include <cstdlib>
+#include <string>
 #include <thread>
 
 #include "build_info.hpp"
 #include "trace/clock.hpp"
+#include "trace/release_site.hpp"
 #include "trace/tracer.hpp"
 #include "workload/context.hpp"
 #include "workload/run_command.hpp"
@@ -28,6 +32,31 @@ void print_layout(const gilhost_gil_layout& l) {
              l.offset_switch_mutex);
 }
 
+std::string real_path(const std::string& p) {
+  char buf[PATH_MAX];
+  return realpath(p.c_str(), buf) ? std::string(buf) : p;
+}
+
+// The libpython the dynamic loader actually mapped (LD_LIBRARY_PATH may pick another copy than
+// the one found at build time), and what the release classifier found in it.
+void print_libpython() {
+  const trace::ReleaseSiteInfo info = trace::release_site_info();
+  const std::string loaded = info.libpython.empty() ? "unknown" : real_path(info.libpython);
+  fmt::print("libpython        {} (loaded)\n", loaded);
+  if (loaded != real_path(build::kLibpython)) {
+    fmt::print(
+        "  warning: gilhost was built against {}: the loaded copy differs; the GIL layout\n"
+        "  is only valid for the headers it was built with\n",
+        build::kLibpython);
+  }
+  if (info.problem.empty()) {
+    fmt::print("  forced releases  classified by return address: {} found in its symbol table\n",
+               info.handler);
+  } else {
+    fmt::print("  warning: {}\n", info.problem);
+  }
+}
+
 }  // namespace
 
 int info_command() {
@@ -38,7 +67,7 @@ int info_command() {
   fmt::print("fmt              {}.{}.{}\n", FMT_VERSION / 10000, FMT_VERSION / 100 % 100,
              FMT_VERSION % 100);
   fmt::print("spdlog           {}.{}.{}\n", SPDLOG_VER_MAJOR, SPDLOG_VER_MINOR, SPDLOG_VER_PATCH);
-  fmt::print("libpython        {}\n", build::kLibpython);
+  print_libpython();
   fmt::print("stdlib           {}\n", build::kPythonStdlib);
   fmt::print("sys.executable   {}\n", python::Interpreter::executable());
   fmt::print("switch interval  {} us\n", s.interval_us());

@@ -89,14 +89,6 @@ bool check_target(const cli::RunOptions& o, bool directory_ok) {
   return false;
 }
 
-void check_outputs(const std::vector<report::NamedOutput>& outputs) {
-  try {
-    report::check_outputs(outputs);
-  } catch (const std::runtime_error& e) {
-    throw UsageError(e.what());
-  }
-}
-
 bool in_fork_child() { return getpid() != g_host_pid; }
 
 int end_fork_child(Session& s, std::optional<int> status) {
@@ -126,7 +118,13 @@ std::vector<std::string> script_argv(const cli::RunOptions& o) {
   return argv;
 }
 
-std::optional<int> run_top_level(Session& s, cli::RunOptions& o) {
+plan::Plan plan_before_top_level(const cli::RunOptions& o, plan::ScriptSettings& known) {
+  check_names(o.given, plan::Source::kCommandLine);
+  known = read_script_settings(o);
+  return plan::resolve(o, known.settings);
+}
+
+std::optional<int> run_top_level(Session& s, const cli::RunOptions& o, plan::Plan& plan) {
   std::optional<int> status;
   {
     ScriptPhase script;  // the script's own signal handlers, as under python3.12
@@ -135,14 +133,11 @@ std::optional<int> run_top_level(Session& s, cli::RunOptions& o) {
   // SIGTERM/SIGHUP stopped the script through KeyboardInterrupt: the status says which.
   if (status == 130 && g_stop_signal.load() != 0) status = interrupted_status();
   if (status || in_fork_child()) return status;
-  apply_script_defaults(PyModule_GetDict(PyImport_AddModule("__main__")), o);
-  if (o.switch_interval) s.set_switch_interval(*o.switch_interval);
+  PyObject* globals = PyModule_GetDict(PyImport_AddModule("__main__"));
+  plan = plan::resolve(o, script_settings(globals));
+  check_worker_functions(globals, plan);
+  if (plan.switch_interval) s.set_switch_interval(*plan.switch_interval);
   return std::nullopt;
-}
-
-void apply_budget_defaults(cli::RunOptions& o) {
-  if (!o.duration && !o.calls) o.duration = std::chrono::seconds(2);
-  if (!o.timeout) o.timeout = std::chrono::seconds(60);
 }
 
 void record_outcome(Outcome& out, const analysis::PhaseResult& p) {
@@ -191,18 +186,19 @@ std::vector<report::GilRecord> sub_gil_metrics(trace::WindowResult& w,
     if (g.gil < 0) continue;
     report::GilRecord rec{g.gil, g.interpreter, Session::gil_metrics(w, g.gil)};
     rec.metrics.summary.switch_number_delta = g.switch_number_end - g.switch_number_begin;
+    rec.metrics.summary.switch_number_read = true;
     out.push_back(std::move(rec));
   }
   return out;
 }
 
-report::RunRecord run_once(Session& s, const cli::RunOptions& o, const cli::WorkerSet& set,
-                           const std::vector<PyObject*>& fns) {
+report::RunRecord run_once(Session& s, const cli::RunOptions& o, const plan::Plan& p,
+                           const cli::WorkerSet& set, const std::vector<PyObject*>& fns) {
   PhasePlan plan{set,
                  fns,
-                 o.duration,
-                 o.calls,
-                 o.timeout,
+                 p.duration,
+                 p.calls,
+                 p.timeout,
                  s.traced(),
                  s.layout().switch_number,
                  SubScript{o.target_value, script_argv(o)}};
@@ -221,30 +217,14 @@ report::RunRecord run_once(Session& s, const cli::RunOptions& o, const cli::Work
   return rec;
 }
 
-cli::WorkerSet resolve_isolation(const cli::RunOptions& o, cli::WorkerSet set) {
-  bool any_sub = false;
-  for (cli::RoleSpec& r : set) {
-    if (r.isolation == cli::Isolation::kDefault && o.subinterpreters) {
-      r.isolation = cli::Isolation::kSub;
-    }
-    any_sub = any_sub || r.sub();
-  }
-  if (any_sub && o.target != cli::Target::kScript) {
-    throw UsageError(
-        "sub-interpreter workers (:sub, --isolation subinterpreters) need a SCRIPT "
-        "target, not -m or -c");
-  }
-  return set;
-}
-
-report::ConfigResult run_config(Session& s, const cli::RunOptions& o, const cli::WorkerSet& given,
-                                Outcome& out, const RunAnnouncer& announce) {
-  const cli::WorkerSet set = resolve_isolation(o, given);
+report::ConfigResult run_config(Session& s, const cli::RunOptions& o, const plan::Plan& plan,
+                                const cli::WorkerSet& set, Outcome& out,
+                                const RunAnnouncer& announce) {
   PyObject* globals = PyModule_GetDict(PyImport_AddModule("__main__"));
   // Owned: a worker may rebind or delete the global its function was found under.
   const OwnedFunctions fns(resolve_functions(globals, set));
   report::ConfigResult cfg{set, {}};
-  const unsigned warmup = o.warmup.value_or(0), runs = o.runs.value_or(1);
+  const unsigned warmup = plan.warmup, runs = plan.runs;
   for (unsigned i = 0; i < warmup + runs && out.complete() && !stop_requested(out); ++i) {
     const bool is_warmup = i < warmup;
     const unsigned number = is_warmup ? i + 1 : i - warmup + 1, count = is_warmup ? warmup : runs;
@@ -254,7 +234,7 @@ report::ConfigResult run_config(Session& s, const cli::RunOptions& o, const cli:
       spdlog::info("{} {} {}/{}", is_warmup ? "warm-up" : "run", cli::format_workers(set), number,
                    count);
     }
-    report::RunRecord rec = run_once(s, o, set, fns.get());
+    report::RunRecord rec = run_once(s, o, plan, set, fns.get());
     record_outcome(out, rec.phase);
     if (!is_warmup || !out.complete()) cfg.runs.push_back(std::move(rec));
   }

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "cli/options.hpp"
-#include "report/output_paths.hpp"
+#include "plan/plan.hpp"
 #include "report/report_data.hpp"
 #include "workload/session.hpp"
 
@@ -19,11 +19,6 @@ namespace gilhost::workload {
 // Throws cli::UsageError when a SCRIPT target cannot be opened or read. A directory is an error
 // unless `directory_ok`; returns whether the target is a directory.
 bool check_target(const cli::RunOptions& o, bool directory_ok);
-
-// Output paths are checked before any work, so a typo never costs a measurement
-// (report::check_outputs: writable, no file named twice, at most one on standard output).
-// Options not given are skipped. Throws cli::UsageError.
-void check_outputs(const std::vector<report::NamedOutput>& outputs);
 
 // True in a child made by fork() (os.fork, multiprocessing) from the script or a worker: it is
 // the script's process, not gilhost's, and must neither measure nor write reports.
@@ -39,13 +34,15 @@ bool keeps_recordings(const cli::RunOptions& o);
 // sys.argv of the target: [SCRIPT | -m | -c, args...].
 std::vector<std::string> script_argv(const cli::RunOptions& o);
 
-// Runs the target's top level in __main__ (once), then fills the options the command line left
-// unset from its GILHOST dict and applies the switch interval. Returns the exit status when
-// the script ended the process (SystemExit, an exception). Precondition: the GIL is held.
-std::optional<int> run_top_level(Session& s, cli::RunOptions& o);
+// The plan before any of the script runs: the command line with the GILHOST its source shows
+// (`known`). Everything the two show to be wrong is refused here. Precondition: the GIL is held.
+plan::Plan plan_before_top_level(const cli::RunOptions& o, plan::ScriptSettings& known);
 
-// The budget when neither the command line nor the script gave one: 2 s per phase, 60 s timeout.
-void apply_budget_defaults(cli::RunOptions& o);
+// Runs the target's top level in __main__ (once), then resolves `plan` again with the GILHOST
+// the top level left (the same rules), checks the worker functions and applies the switch
+// interval. Returns the exit status when the script ended the process (SystemExit, an
+// exception). Precondition: the GIL is held.
+std::optional<int> run_top_level(Session& s, const cli::RunOptions& o, plan::Plan& plan);
 
 // How the measurement ended so far: the first phase that did not complete decides.
 struct Outcome {
@@ -65,8 +62,8 @@ bool stop_requested(Outcome& out);
 
 // One worker phase and, when traced, its GIL metrics (raw events kept only for --events,
 // --trace and --html).
-report::RunRecord run_once(Session& s, const cli::RunOptions& o, const cli::WorkerSet& set,
-                           const std::vector<PyObject*>& fns);
+report::RunRecord run_once(Session& s, const cli::RunOptions& o, const plan::Plan& plan,
+                           const cli::WorkerSet& set, const std::vector<PyObject*>& fns);
 
 // Told before each run of run_config: whether it is a warm-up, its number (from 1) and how many
 // of its kind there are.
@@ -75,8 +72,9 @@ using RunAnnouncer = std::function<void(bool warmup, unsigned number, unsigned c
 // The warm-up and measured runs of one --workers set, in order, until one does not complete.
 // The run that stopped is kept (its partial figures are reported), warm-ups are not. Each run is
 // announced with spdlog::info, or to `announce` when given (a progress bar).
-report::ConfigResult run_config(Session& s, const cli::RunOptions& o, const cli::WorkerSet& set,
-                                Outcome& out, const RunAnnouncer& announce = {});
+report::ConfigResult run_config(Session& s, const cli::RunOptions& o, const plan::Plan& plan,
+                                const cli::WorkerSet& set, Outcome& out,
+                                const RunAnnouncer& announce = {});
 
 // Finalizes Python and returns the exit status: the outcome's, else Python's own. With an
 // abandoned worker (which may hold the GIL) finalizing would wait forever: flushes C stdio and

@@ -1,7 +1,9 @@
 // `gilhost run`: the script, then each worker configuration's warm-up and measured runs.
 #include "workload/run_command.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <string>
 
 #include "analysis/metrics.hpp"
 #include "python/interpreter.hpp"
@@ -84,6 +86,30 @@ void write_reports(const cli::RunOptions& o, report::Report& r) {
   }
 }
 
+// The GILs the script's own interpreters made (not gilhost's :sub workers), one block each.
+std::vector<report::GilRecord> script_gils(const trace::WindowResult& w) {
+  std::vector<report::GilRecord> out;
+  const analysis::GilMetrics* main_gil =
+      w.metrics.gils.empty() || !w.metrics.gils[0] ? nullptr : &*w.metrics.gils[0];
+  for (const trace::GilEntry& e : w.recording.gils) {
+    if (!e.created || e.gil == 0) continue;
+    std::string who = "tid " + std::to_string(e.creator_tid);
+    if (main_gil) {
+      for (const analysis::ThreadMetrics& t : main_gil->threads)
+        if (t.info.tid == e.creator_tid && !t.info.python_name.empty()) who = t.info.python_name;
+    }
+    auto same = [&](const report::GilRecord& g) { return g.gil == e.gil; };
+    if (auto it = std::find_if(out.begin(), out.end(), same); it != out.end()) {
+      it->interpreter += " and a later GIL at the same index";
+      continue;
+    }
+    std::string name = "GIL " + std::to_string(e.gil) + " (created by " + who + ")";
+    out.push_back(
+        {e.gil, name, analysis::gil_metrics_of(w.metrics, std::uint8_t(e.gil), w.recording)});
+  }
+  return out;
+}
+
 // Where a script run without workers starts: its window opens before the top level runs.
 struct ScriptStart {
   std::uint64_t ticks = trace::Tracer::open_window();
@@ -94,11 +120,16 @@ struct ScriptStart {
 // A script run without workers: the GIL over its whole execution, like python3.12 SCRIPT.
 void finish_script_run(Session& s, const cli::RunOptions& o, std::optional<int> script_status,
                        const ScriptStart& start, report::Report& r) {
-  if (!script_status) script_status = join_script_threads();
+  // As python3.12 does in Py_FinalizeEx, after sys.exit() too: the non-daemon threads are
+  // joined inside the window, so their GIL events are recorded (daemon threads are not waited
+  // for, and whatever they do after the window is not in any report).
+  std::optional<int> joined = join_script_threads();
+  if (!script_status) script_status = joined;
   r.script_wall_ns = std::uint64_t((std::chrono::steady_clock::now() - start.wall).count());
   if (s.traced()) {
     trace::WindowResult w =
         s.record(start.ticks, trace::now_ticks(), start.switch_number, s.switch_number());
+    r.script_gils = script_gils(w);
     r.script_gil = Session::gil_metrics(w, 0);
     if (keeps_recordings(o)) r.script_recording = std::move(w.recording);
   }
@@ -108,10 +139,10 @@ void finish_script_run(Session& s, const cli::RunOptions& o, std::optional<int> 
   }
 }
 
-void run_configs(Session& s, const cli::RunOptions& o, report::Report& r) {
+void run_configs(Session& s, const cli::RunOptions& o, const plan::Plan& plan, report::Report& r) {
   Outcome out;
-  for (const cli::WorkerSet& set : o.worker_sets) {
-    r.configs.push_back(run_config(s, o, set, out));
+  for (const cli::WorkerSet& set : plan.worker_sets) {
+    r.configs.push_back(run_config(s, o, plan, set, out));
     if (!out.complete()) break;
   }
   r.status = out.status;
@@ -121,19 +152,17 @@ void run_configs(Session& s, const cli::RunOptions& o, report::Report& r) {
 
 }  // namespace
 
-int run_command(const cli::RunOptions& options) {
-  cli::RunOptions o = options;
+int run_command(const cli::RunOptions& o) {
   install_test_hooks();
   if (check_target(o, true)) return run_catalog(o);
   own_stop_signals();  // from here on a stop is gilhost's to handle (stop_signals.hpp)
-  check_outputs({{"--json", o.json_path},
-                 {"--events", o.events_path},
-                 {"--trace", o.trace_path},
-                 {"--html", o.html_path}});
+  plan::check_outputs(plan::run_outputs(o));
   Session s(script_argv(o), !o.no_trace, o.trace_buffer);
+  plan::ScriptSettings known;
+  plan::Plan plan = plan_before_top_level(o, known);
+  if (plan.top_level_switch_interval) s.set_switch_interval(*plan.top_level_switch_interval);
   trace::Tracer::keep_events(keeps_recordings(o));
   trace::Tracer::set_blocked_limit(o.blocked_pairs);
-  if (o.switch_interval) s.set_switch_interval(*o.switch_interval);
 
   report::Report r;
   ScriptStart start{.switch_number = s.switch_number()};
@@ -141,16 +170,15 @@ int run_command(const cli::RunOptions& options) {
   if (g_stop_signal.load() != 0) {
     script_status = interrupted_status();  // during start-up: the script never ran
   } else {
-    script_status = run_top_level(s, o);
+    script_status = run_top_level(s, o, plan);
   }
   if (in_fork_child()) return end_fork_child(s, script_status);
-  apply_budget_defaults(o);
   r.context = make_context(o, s);
 
-  if (script_status || o.worker_sets.empty()) {
+  if (script_status || plan.worker_sets.empty()) {
     finish_script_run(s, o, script_status, start, r);
   } else {
-    run_configs(s, o, r);
+    run_configs(s, o, plan, r);
   }
   write_reports(o, r);
   return end_session(s, {r.status, r.exit_status, r.abandoned});

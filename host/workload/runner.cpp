@@ -79,6 +79,8 @@ struct Worker {
   SubInterpreter* sub = nullptr;  // a :sub worker's own interpreter, else the main one
   analysis::WorkerResult result;
   unsigned long python_thread_id = 0;
+  // When the call in progress began (steady clock ns), 0 between calls: --timeout bounds it.
+  std::atomic<std::int64_t> call_started_ns{0};
   std::atomic<bool> finished{false};
 };
 
@@ -89,6 +91,12 @@ void record_failure(Worker& w, Sync& sync) {
   std::string text;
   if (system_exit) {
     status = python::exit_status_from_exception();
+    // sys.exit(0) from a worker still cut the plan short: the run is "failed", so its exit
+    // status must say so too.
+    if (*status == 0) {
+      status = 1;
+      text = "SystemExit(0): a worker ended the run before its plan was done (exit status 1)\n";
+    }
   } else {
     text = python::format_pending_exception();
     status = 1;
@@ -102,17 +110,34 @@ void record_failure(Worker& w, Sync& sync) {
   sync.stop = true;
 }
 
+// A function that returns a coroutine or generator did not run the work it stands for (the
+// functions that always do are refused before the phase: worker_checks.cpp). Sets TypeError.
+bool ran_its_body(PyObject* result) {
+  if (!PyCoro_CheckExact(result) && !PyGen_Check(result) && !PyAsyncGen_CheckExact(result)) {
+    return true;
+  }
+  python::Ref closed(PyObject_CallMethod(result, "close", nullptr));  // no "never awaited"
+  PyErr_Clear();
+  PyErr_Format(PyExc_TypeError,
+               "the worker function returned a %s without running it: call a function that "
+               "runs it to the end (asyncio.run(...), or a loop over the generator)",
+               Py_TYPE(result)->tp_name);
+  return false;
+}
+
 void call_loop(Worker& w, Sync& sync, const PhasePlan& plan) {
   const std::uint64_t max_calls = plan.calls.value_or(~0ull);
   while (!sync.stop.load(std::memory_order_relaxed) && w.result.calls < max_calls &&
          Clock::now() < sync.deadline) {
     trace::emit_call(trace::EventKind::kCallBegin, std::uint32_t(w.result.calls));
     auto t0 = Clock::now();
+    w.call_started_ns.store(t0.time_since_epoch().count(), std::memory_order_relaxed);
     python::Ref r(PyObject_CallNoArgs(w.function));
+    w.call_started_ns.store(0, std::memory_order_relaxed);
     auto t1 = Clock::now();
     if (g_in_forked_child.load(std::memory_order_relaxed)) exit_forked_child();
     trace::emit_call(trace::EventKind::kCallEnd, std::uint32_t(w.result.calls));
-    if (!r) {
+    if (!r || !ran_its_body(r.get())) {
       record_failure(w, sync);
       return;
     }
@@ -131,13 +156,13 @@ void call_loop(Worker& w, Sync& sync, const PhasePlan& plan) {
 // the main interpreter's, through PyGILState_Ensure (never on a :sub thread: section 2 of
 // cpython-gil-internals.md). Returns with the GIL released.
 PyThreadState* attach(Worker& w, PyGILState_STATE& gstate) {
+  w.python_thread_id = PyThread_get_thread_ident();  // the same in every interpreter
   if (w.sub != nullptr) {
     PyThreadState* ts = PyThreadState_New(w.sub->interp());
     PyEval_RestoreThread(ts);
     return PyEval_SaveThread();
   }
   gstate = PyGILState_Ensure();  // one thread state for the worker's life
-  w.python_thread_id = PyThread_get_thread_ident();
   return PyEval_SaveThread();
 }
 
@@ -200,16 +225,34 @@ std::vector<std::unique_ptr<Worker>> make_workers(const PhasePlan& plan) {
   return workers;
 }
 
-// Raises `exc` in every worker still running, from a thread of its own: a worker stuck in C code
-// may hold the GIL forever, and the supervisor must not wait for it (it still has to give up).
-std::thread interrupt_workers(const std::vector<std::unique_ptr<Worker>>& workers, PyObject* exc) {
-  std::vector<unsigned long> ids;
-  for (const auto& w : workers) {  // :sub workers have no main-interpreter thread state
-    if (!w->finished && w->sub == nullptr) ids.push_back(w->python_thread_id);
-  }
+// Raises `exc` in every worker still running, from threads of their own: a worker stuck in C code
+// may hold its GIL forever, and the supervisor must not wait for it (it still has to give up).
+// PyThreadState_SetAsyncExc finds the thread among the calling thread's interpreter's threads
+// (Python/pystate.c, v3.12.1), so a :sub worker is reached from a thread state of its own
+// interpreter, with that interpreter's GIL held: one thread per sub-interpreter, so that one
+// stuck holder never keeps the others' exception back.
+std::vector<std::thread> interrupt_workers(const std::vector<std::unique_ptr<Worker>>& workers,
+                                           PyObject* exc) {
+  std::vector<unsigned long> shared;
+  std::vector<std::thread> threads;
   StopSignalsBlocked blocked;  // signals are for the main thread
   try {
-    return std::thread([ids = std::move(ids), exc] {
+    for (const auto& w : workers) {
+      if (w->finished) continue;
+      if (w->sub == nullptr) {
+        shared.push_back(w->python_thread_id);
+        continue;
+      }
+      threads.emplace_back([interp = w->sub->interp(), id = w->python_thread_id, exc] {
+        pthread_setname_np(pthread_self(), "gilhost-stop");
+        PyThreadState* ts = PyThreadState_New(interp);
+        PyEval_RestoreThread(ts);
+        PyThreadState_SetAsyncExc(id, exc);
+        PyThreadState_Clear(ts);
+        PyThreadState_DeleteCurrent();
+      });
+    }
+    threads.emplace_back([ids = std::move(shared), exc] {
       pthread_setname_np(pthread_self(), "gilhost-stop");
       PyGILState_STATE g = PyGILState_Ensure();
       for (unsigned long id : ids) PyThreadState_SetAsyncExc(id, exc);
@@ -218,9 +261,22 @@ std::thread interrupt_workers(const std::vector<std::unique_ptr<Worker>>& worker
   } catch (const std::system_error& e) {
     // The workers still stop before their next call; one inside a long call is given up on
     // after the grace period, as one stuck in C code.
-    spdlog::warn("cannot start the thread that interrupts the workers: {}", e.what());
-    return {};
+    spdlog::warn("cannot start a thread that interrupts the workers: {}", e.what());
   }
+  return threads;
+}
+
+// Whether a running worker has been in one call for longer than `timeout`.
+bool a_call_passed(const std::vector<std::unique_ptr<Worker>>& workers, Clock::time_point now,
+                   std::chrono::nanoseconds timeout) {
+  for (const auto& w : workers) {
+    std::int64_t started = w->call_started_ns.load(std::memory_order_relaxed);
+    if (started != 0 && !w->finished &&
+        now - Clock::time_point(Clock::duration(started)) > timeout) {
+      return true;
+    }
+  }
+  return false;
 }
 
 // How long workers get, after being told to stop, before gilhost stops waiting for them.
@@ -228,17 +284,15 @@ constexpr auto kStopGrace = std::chrono::seconds(3);
 
 struct Supervision {
   analysis::PhaseStatus status = analysis::PhaseStatus::kComplete;
-  std::thread interrupter;
+  std::vector<std::thread> interrupters;
   bool abandoned = false;  // some worker never returned: it cannot be joined
 };
 
-// Waits for every worker, stopping them on a signal or when the timeout passes; gives up on
-// workers that ignore the stop (stuck in C code) kStopGrace later.
+// Waits for every worker, stopping them on a signal or when one call passes the timeout (the
+// same rule with --duration and --calls); gives up on workers that ignore the stop (stuck in C
+// code) kStopGrace later.
 Supervision supervise(Sync& sync, const std::vector<std::unique_ptr<Worker>>& workers,
                       const PhasePlan& plan) {
-  const auto started = Clock::now();
-  auto planned_end = plan.duration ? started + *plan.duration : started;
-  auto give_up = plan.timeout ? planned_end + *plan.timeout : Clock::time_point::max();
   auto abandon_at = Clock::time_point::max();
   Supervision sv;
   std::unique_lock lock(sync.mu);
@@ -251,11 +305,12 @@ Supervision supervise(Sync& sync, const std::vector<std::unique_ptr<Worker>>& wo
       break;
     }
     bool signalled = g_stop_signal.load() != 0;
-    if (sv.status != analysis::PhaseStatus::kComplete || (!signalled && now <= give_up)) continue;
+    if (sv.status != analysis::PhaseStatus::kComplete) continue;
+    if (!signalled && !(plan.timeout && a_call_passed(workers, now, *plan.timeout))) continue;
     sv.status = signalled ? analysis::PhaseStatus::kInterrupted : analysis::PhaseStatus::kTimedOut;
     sync.stop = true;
     abandon_at = now + kStopGrace;
-    sv.interrupter =
+    sv.interrupters =
         interrupt_workers(workers, signalled ? PyExc_KeyboardInterrupt : PyExc_TimeoutError);
   }
   return sv;
@@ -316,7 +371,7 @@ analysis::PhaseResult abandon(analysis::PhaseResult result,
       (void)workers[i].release();  // the running thread still uses it
     }
   }
-  if (sv.interrupter.joinable()) sv.interrupter.detach();
+  for (std::thread& t : sv.interrupters) t.detach();
   result.abandoned = true;
   g_abandoned = true;
   result.end_ticks = trace::now_ticks();
@@ -408,7 +463,7 @@ analysis::PhaseResult run_phase(const PhasePlan& caller_plan) {
   result.status = sv.status;
   if (!sv.abandoned) {
     for (auto& t : threads) t.join();
-    if (sv.interrupter.joinable()) sv.interrupter.join();
+    for (std::thread& t : sv.interrupters) t.join();
   }
   result.wall_ns = std::uint64_t((Clock::now() - wall0).count());
   result.process_cpu_ns = cpu_ns(CLOCK_PROCESS_CPUTIME_ID) - result.process_cpu_ns;

@@ -81,6 +81,34 @@ void refresh_python_names() {
   }
 }
 
+// Every interpreter's GIL at the window's end, against the tracer's table. Precondition: the
+// GIL is held (the interpreter list's entries stay valid).
+struct CensusWalk {
+  trace::GilCensus census;
+  const void* main_gil;
+  std::size_t mutex_offset;
+};
+
+void count_interpreter(const void* gil, int own, void* arg) {
+  auto& w = *static_cast<CensusWalk*>(arg);
+  if (gil == nullptr) return;  // being created or ended: no GIL right now
+  if (!own) {
+    ++w.census.shared_with_main;
+    return;
+  }
+  if (gil == w.main_gil) return;
+  ++w.census.own_gils;
+  const void* mutex = static_cast<const char*>(gil) + w.mutex_offset;
+  if (trace::Tracer::index_of(mutex) < 0) ++w.census.untraced;
+}
+
+trace::GilCensus take_census(const gilhost_gil_layout& main) {
+  CensusWalk w{{}, main.gil, main.offset_mutex};
+  w.census.taken = true;
+  w.census.interpreters = gilhost_for_each_interpreter(count_interpreter, &w);
+  return w.census;
+}
+
 }  // namespace
 
 Session::Session(const std::vector<std::string>& argv, bool trace, std::size_t ring_events) {
@@ -93,6 +121,7 @@ Session::Session(const std::vector<std::string>& argv, bool trace, std::size_t r
     throw python::StartupError("the main interpreter has no GIL");
   }
   run_private(kThreadNameHook);
+  trace::Tracer::set_creation_pattern(layout_);
   if (trace) {
     if (trace::Tracer::register_gil(layout_) != 0) throw python::StartupError("tracer GIL table");
     trace::Tracer::arm(0);
@@ -108,7 +137,7 @@ Session::Session(const std::vector<std::string>& argv, bool trace, std::size_t r
 // is left as it is for the process exit.
 Session::~Session() {
   if (!interp_) return;
-  // Not PyGILState_Check(): it answers yes once a sub-interpreter existed (check disabled).
+    // Not PyGILState_Check(): it answers yes once a sub-interpreter existed (check disabled).
 #if PY_VERSION_HEX >= 0x030D0000
   const bool holds_gil = PyThreadState_GetUnchecked() != nullptr;
 #else
@@ -133,10 +162,11 @@ std::uint64_t Session::interval_us() const {
 trace::WindowResult Session::record(std::uint64_t begin, std::uint64_t end, std::uint64_t sn_begin,
                                     std::uint64_t sn_end, bool refresh_names) {
   if (refresh_names) refresh_python_names();
-  trace::WindowResult w = trace::Tracer::close_window(begin, end);
+  trace::WindowResult w = trace::Tracer::close_window(begin, end, sn_end);
   w.recording.switch_number_begin = sn_begin;
   w.recording.switch_number_end = sn_end;
   w.recording.interval_us = interval_us();
+  if (refresh_names) w.recording.census = take_census(layout_);
   return w;
 }
 

@@ -29,10 +29,10 @@ using std::chrono::nanoseconds;
 
 // A role option must name a role of at least one --workers set (sets without it get "no
 // recommendation" and the reason).
-void check_role(const std::string& role, const char* option, const cli::SweepOptions& so) {
+void check_role(const std::string& role, const char* option, const plan::Plan& plan) {
   if (role.empty()) return;
   std::vector<std::string> names;
-  for (const cli::WorkerSet& set : so.run.worker_sets) {
+  for (const cli::WorkerSet& set : plan.worker_sets) {
     for (const cli::RoleSpec& r : set) {
       if (r.name == role) return;
       if (std::find(names.begin(), names.end(), r.name) == names.end()) names.push_back(r.name);
@@ -42,17 +42,22 @@ void check_role(const std::string& role, const char* option, const cli::SweepOpt
                                fmt::join(names, ", ")));
 }
 
-// Everything that can be wrong is found before the first measurement.
-void check_before_measuring(const cli::SweepOptions& so) {
-  if (so.run.worker_sets.empty()) {
+// What a sweep needs of its plan; checked before the top level runs when the command line and
+// the script's source tell, else right after it.
+void check_plan(const cli::SweepOptions& so, const plan::Plan& plan) {
+  if (plan.worker_sets.empty()) {
     throw UsageError(
         "sweep: no workers to run: give --workers NAME=N or a GILHOST dict with "
         "'workers'");
   }
-  check_role(so.latency_role, "--latency-role", so);
-  check_role(so.throughput_role, "--throughput-role", so);
-  PyObject* globals = PyModule_GetDict(PyImport_AddModule("__main__"));
-  for (const cli::WorkerSet& set : so.run.worker_sets) resolve_functions(globals, set);
+  check_role(so.latency_role, "--latency-role", plan);
+  check_role(so.throughput_role, "--throughput-role", plan);
+}
+
+// Whether the workers are settled before the top level: given on the command line (which wins),
+// or the source shows the script's GILHOST (or that it has none).
+bool plan_is_known(const plan::Plan& plan, const plan::ScriptSettings& known) {
+  return known.state != plan::ScriptSettings::State::kUnknown || !plan.worker_sets.empty();
 }
 
 // The recommendation compares with CPython's default interval, so it is measured too.
@@ -64,16 +69,16 @@ bool add_default_interval(cli::SweepOptions& so) {
   return true;
 }
 
-report::SweepResult make_result(const cli::SweepOptions& so, const Session& s) {
-  const cli::RunOptions& o = so.run;
+report::SweepResult make_result(const cli::SweepOptions& so, const plan::Plan& plan,
+                                const Session& s) {
   report::SweepResult r;
-  r.context = make_context(o, 0, s.traced());  // the interval varies: see the points
+  r.context = make_context(so.run, 0, s.traced());  // the interval varies: see the points
   for (nanoseconds i : so.intervals) r.intervals_ns.push_back(std::uint64_t(i.count()));
-  for (const cli::WorkerSet& set : o.worker_sets) r.workers.push_back(cli::format_workers(set));
-  r.runs = o.runs.value_or(1);
-  r.warmup = o.warmup.value_or(0);
-  if (o.duration) r.duration_ns = std::uint64_t(o.duration->count());
-  r.calls = o.calls;
+  for (const cli::WorkerSet& set : plan.worker_sets) r.workers.push_back(cli::format_workers(set));
+  r.runs = plan.runs;
+  r.warmup = plan.warmup;
+  if (plan.duration) r.duration_ns = std::uint64_t(plan.duration->count());
+  r.calls = plan.calls;
   r.latency_role = so.latency_role;
   r.throughput_role = so.throughput_role;
   return r;
@@ -93,16 +98,17 @@ RunAnnouncer announcer(ProgressBar& bar, std::size_t step, const std::string& la
   };
 }
 
-void sweep_points(Session& s, const cli::SweepOptions& so, report::SweepResult& r, Outcome& out) {
-  ProgressBar bar(so.intervals.size() * so.run.worker_sets.size());
+void sweep_points(Session& s, const cli::SweepOptions& so, const plan::Plan& plan,
+                  report::SweepResult& r, Outcome& out) {
+  ProgressBar bar(so.intervals.size() * plan.worker_sets.size());
   std::size_t step = 0;
   for (nanoseconds interval : so.intervals) {
     s.set_switch_interval(interval);
-    for (const cli::WorkerSet& set : so.run.worker_sets) {
+    for (const cli::WorkerSet& set : plan.worker_sets) {
       if (stop_requested(out)) return;
       const std::string label = cli::format_duration(interval) + " · " + cli::format_workers(set);
       ++step;
-      report::ConfigResult cfg = run_config(s, so.run, set, out, announcer(bar, step, label));
+      report::ConfigResult cfg = run_config(s, so.run, plan, set, out, announcer(bar, step, label));
       bar.clear();
       if (!cfg.runs.empty()) {
         r.points.push_back(report::point_figures(std::uint64_t(interval.count()), cfg));
@@ -147,20 +153,23 @@ int sweep_command(const cli::SweepOptions& options) {
   install_test_hooks();
   check_target(so.run, false);
   own_stop_signals();  // from here on a stop is gilhost's to handle (stop_signals.hpp)
-  check_outputs({{"--json", so.json_path}, {"--csv", so.csv_path}, {"--html", so.html_path}});
+  plan::check_outputs({{"--json", so.json_path}, {"--csv", so.csv_path}, {"--html", so.html_path}});
   Session s(script_argv(so.run), !so.run.no_trace, so.run.trace_buffer);
-  std::optional<int> status =
-      g_stop_signal.load() != 0 ? std::optional(interrupted_status()) : run_top_level(s, so.run);
+  plan::ScriptSettings known;
+  plan::Plan plan = plan_before_top_level(so.run, known);
+  if (plan_is_known(plan, known)) check_plan(so, plan);
+  std::optional<int> status = g_stop_signal.load() != 0 ? std::optional(interrupted_status())
+                                                        : run_top_level(s, so.run, plan);
   if (in_fork_child()) return end_fork_child(s, status);
   if (status) return top_level_ended(s, *status);
-  apply_budget_defaults(so.run);
-  check_before_measuring(so);
+  plan.switch_interval.reset();  // each point sets its own
+  check_plan(so, plan);
   bool default_added = add_default_interval(so);
 
-  report::SweepResult r = make_result(so, s);
+  report::SweepResult r = make_result(so, plan, s);
   r.default_added = default_added;
   Outcome out;
-  sweep_points(s, so, r, out);
+  sweep_points(s, so, plan, r, out);
   r.status = out.status;
   r.exit_status = out.exit_status;
   write_reports(so, r);

@@ -24,7 +24,9 @@ class SignalPhasesTest(GilhostTestCase):
         self.tmp.cleanup()
 
     def start(self, *args, **env):
-        env.setdefault("MARKER", self.marker)
+        # The marker is the script's (MARKER) or gilhost's own (GILHOST_TEST_PAUSE), never both.
+        if "GILHOST_TEST_PAUSE" not in env:
+            env["MARKER"] = self.marker
         return popen("run", "--json", self.out, *args, env=env)
 
     def report(self):
@@ -33,6 +35,11 @@ class SignalPhasesTest(GilhostTestCase):
 
     def assertNoTempFiles(self):
         self.assertEqual([n for n in os.listdir(self.dir) if n.startswith(".")], [])
+
+    def finish(self, proc):
+        out, err = finish(proc)
+        self.assertNotIn("test pause", err)  # the signal came in the phase the test meant
+        return out, err
 
     def signal_at_marker(self, proc, sig, lines=1):
         wait_for_lines(self.marker, lines, proc)
@@ -77,7 +84,7 @@ class SignalPhasesTest(GilhostTestCase):
         p = self.start("--workers", "cpu=1", "--calls", "3", SIGNALS,
                        GILHOST_TEST_PAUSE=f"analysis:{self.marker}")
         self.signal_at_marker(p, signal.SIGINT)
-        _, err = finish(p)
+        _, err = self.finish(p)
         self.assertEqual(p.returncode, 130, err)
         data = self.report()
         self.assertEqual(data["status"], "interrupted")
@@ -90,7 +97,7 @@ class SignalPhasesTest(GilhostTestCase):
         p = self.start("--trace", trace, "--workers", "cpu=1", "--calls", "3", SIGNALS,
                        GILHOST_TEST_PAUSE=f"write:{self.marker}")
         self.signal_at_marker(p, signal.SIGTERM)
-        _, err = finish(p)
+        _, err = self.finish(p)
         self.assertEqual(p.returncode, 143, err)
         self.assertEqual(self.report()["status"], "interrupted")
         with open(trace) as f:
@@ -102,7 +109,7 @@ class SignalPhasesTest(GilhostTestCase):
                        GILHOST_TEST_PAUSE=f"write:{self.marker}:2")
         self.signal_at_marker(p, signal.SIGTERM)  # the complete report is written, then redone
         self.signal_at_marker(p, signal.SIGTERM, lines=2)  # while redoing it: exit at once
-        _, err = finish(p)
+        _, err = self.finish(p)
         self.assertEqual(p.returncode, 143, err)
         # The report written as "complete" is out of date: removed rather than left to mislead.
         self.assertEqual(os.listdir(self.dir), ["marker"])

@@ -1,10 +1,13 @@
 """Ground truth for the GIL tracer: figures checked against what the workload must produce.
 
-Margins are wide (a loaded 2-core VM must pass); counts that CPython itself keeps must match
-exactly.
+Every assertion is a fact that holds however busy the machine is: counts CPython itself keeps,
+holds against the C++ clock around the section that made them, forced releases against the time
+a waiter actually waited. Nothing depends on how many cores are free.
 """
+import statistics
 import unittest
 
+import gil_events
 from gilhost_test import GilhostTestCase, run, run_json, script
 
 GT = script("ground_truth.py")
@@ -27,27 +30,66 @@ class TracerGroundTruthTest(GilhostTestCase):
         self.assertEqual(s["held_ns"] + s["free_ns"], s["window_ns"])
 
     def test_hold_gil_20ms_is_a_20ms_hold(self):
-        proc, data = run_json("--workers", "holder=1,cpu=1", "--duration", "1s", GT)
+        proc, data, recs = gil_events.run_events("--workers", "holder=1,cpu=1", "--calls", "15",
+                                                 GT)
         self.assertOk(proc)
         run0 = the_run(data)
         self.assertCrossChecks(run0["gil"])
-        hold = thread_of(run0, "holder-0")["hold"]
-        self.assertGreaterEqual(hold["count"], 10)
-        self.assertAlmostEqual(hold["p50_ns"], 20e6, delta=0.05 * 20e6)
+        rec = recs[0]
+        holder = rec.thread("holder-0")
+        sections = rec.spans("held_begin", "held_end", holder)
+        holds = rec.holds(holder)
+        self.assertEqual(len(sections), 15)
+        # Each section ran with the GIL held: inside one of its thread's holds ...
+        for section in sections:
+            self.assertTrue(gil_events.inside(section, holds), section)
+        # ... and each hold that made one lasts what the C++ clock says its sections lasted
+        # (the sections' sum: on a busy machine the waiter may ask too late and one hold then
+        # covers two calls), give or take the Python around them: within 1 % in the median.
+        ratios = []
+        for hold in holds:
+            inner = [s for s in sections if gil_events.inside(s, [hold])]
+            if inner:
+                ratios.append((hold[1] - hold[0]) / gil_events.total(inner))
+        self.assertGreaterEqual(min(ratios), 1.0)
+        self.assertLessEqual(statistics.median(ratios), 1.01)
+        self.assertGreaterEqual(min(e - b for b, e in sections), 20e6)  # spin_for's promise
+        # The report's figure is the same holds: its longest is the longest in the events.
+        longest = max(h[1] - h[0] for h in holds if gil_events.inside(h, [rec.window]))
+        self.assertLessEqual(longest, thread_of(run0, "holder-0")["hold"]["max_ns"])
 
     def test_two_cpu_workers_share_the_gil_at_the_switch_interval(self):
-        proc, data = run_json("--workers", "cpu=2", "--duration", "1s",
-                              "--switch-interval", "5ms", GT)
+        interval = 20_000_000
+        proc, data, recs = gil_events.run_events("--workers", "cpu=2", "--duration", "1s",
+                                                 "--switch-interval", "20ms", GT)
         self.assertOk(proc)
         run0 = the_run(data)
         gil = run0["gil"]
         self.assertCrossChecks(gil)
-        for w in ("cpu-0", "cpu-1"):
-            self.assertGreaterEqual(thread_of(run0, w)["held_fraction"], 0.35)
-            self.assertLessEqual(thread_of(run0, w)["held_fraction"], 0.65)
-        expected = gil["summary"]["window_ns"] / 5e6
-        self.assertAlmostEqual(gil["summary"]["forced_switches"], expected, delta=0.25 * expected)
-        self.assertEqual(gil["summary"]["configured_interval_ns"], 5_000_000)
+        self.assertEqual(gil["summary"]["configured_interval_ns"], interval)
+        rec = recs[0]
+        self.assertEqual(rec.interval_us, interval // 1000)
+        # Pure Python gives the GIL up only when a waiter asks, and a waiter asks only after
+        # waiting a whole interval (take_gil's timed wait, Python/ceval_gil.c): every forced
+        # release ended a hold with at least one interval of waiting in it, and those waits
+        # follow one another, so forced releases <= contended time / interval (+1 for a wait
+        # begun before the window). How soon the holder answers needs a CPU, so no lower bound
+        # on the rate holds on a busy machine; what holds is that every request is answered.
+        contended = rec.contended_ns()
+        forced = gil["summary"]["forced_switches"]
+        self.assertGreater(contended, 2 * interval)
+        self.assertGreaterEqual(forced, 1)
+        self.assertLessEqual(forced, contended // interval + 1,
+                             f"{forced} forced releases in {contended / 1e6:.0f} ms contended")
+        self.assertLessEqual(forced, gil["summary"]["drop_requests"])
+        holds = {t: rec.holds(t) for t in rec.workers}
+        last_release = max(e for spans in holds.values() for _, e in spans)
+        for ts, waiter, kind, g, _ in rec.events:
+            if kind != "drop_request" or g != 0 or ts > last_release:
+                continue
+            holder = [t for t, spans in holds.items() if t != waiter
+                      and any(b <= ts <= e for b, e in spans)]
+            self.assertEqual(len(holder), 1, f"drop request at {ts}: no hold to end")
 
     def test_voluntary_releases_equal_spins(self):
         proc, data = run_json("--workers", "spinner=1,cpu=1", "--calls", "40", GT)

@@ -11,9 +11,14 @@
 
 namespace gilhost::testing {
 
-inline trace::Event event_at(std::uint64_t ts, trace::EventKind kind, std::uint32_t aux = 0) {
-  return trace::Event{ts, kind, 0, 0, aux};
+inline trace::Event event_at(std::uint64_t ts, trace::EventKind kind, std::uint32_t aux = 0,
+                             std::uint16_t flags = 0) {
+  return trace::Event{ts, kind, 0, flags, aux};
 }
+
+// A release the eval breaker made in answer to a drop request (trace/event.hpp).
+inline constexpr std::uint16_t kForcedRelease =
+    trace::kReleaseForced | trace::kReleaseRequestPending;
 
 // Window [1 ms, 11 ms] shifted by `shift` ns. Three threads:
 // - cpu-0 holds the GIL when the stream starts (first GIL event a release) and that release is
@@ -24,8 +29,8 @@ inline trace::Event event_at(std::uint64_t ts, trace::EventKind kind, std::uint3
 // - "Thread-1" (no role) waits from 9.5 ms and holds from 10.0005 ms to the end of the stream.
 inline trace::Recording synthetic_recording(std::uint64_t shift = 0) {
   using K = trace::EventKind;
-  auto at = [shift](std::uint64_t ts, K kind, std::uint32_t aux = 0) {
-    return event_at(ts + shift, kind, aux);
+  auto at = [shift](std::uint64_t ts, K kind, std::uint32_t aux = 0, std::uint16_t flags = 0) {
+    return event_at(ts + shift, kind, aux, flags);
   };
   trace::Recording r;
   r.window_begin_ns = 1'000'000 + shift;
@@ -36,23 +41,31 @@ inline trace::Recording synthetic_recording(std::uint64_t shift = 0) {
   r.labels = {"phase one", "phase two"};
   r.kernels = {"matmul"};
   trace::ThreadEvents t0{{101, "cpu-0", "cpu", "", "gilhost"}, {}, 0};
-  t0.events = {at(900'000, K::kCallBegin, 0),  at(1'500'000, K::kRelease),
-               at(1'600'000, K::kCallEnd, 0),  at(1'700'000, K::kCallBegin, 1),
-               at(1'800'000, K::kRequest),     at(6'800'000, K::kDropRequest),
-               at(7'010'000, K::kAcquire),     at(7'500'000, K::kMark, 1),
-               at(9'000'000, K::kRelease),     at(9'100'000, K::kCallEnd, 1),
+  t0.events = {at(900'000, K::kCallBegin, 0),   at(1'500'000, K::kRelease, 100, kForcedRelease),
+               at(1'600'000, K::kCallEnd, 0),   at(1'700'000, K::kCallBegin, 1),
+               at(1'800'000, K::kRequest),      at(6'800'000, K::kDropRequest),
+               at(7'010'000, K::kAcquire, 101), at(7'500'000, K::kMark, 1),
+               at(9'000'000, K::kRelease, 102), at(9'100'000, K::kCallEnd, 1),
                at(9'200'000, K::kCallBegin, 2)};
   trace::ThreadEvents t1{{102, "cpu-1", "cpu", "", "gilhost"}, {}, 0};
-  t1.events = {at(1'100'000, K::kCallBegin, 0),   at(1'200'000, K::kRequest),
-               at(1'450'000, K::kDropRequest),    at(2'000'000, K::kAcquire),
-               at(7'000'000, K::kRelease),        at(7'000'100, K::kForced),
-               at(7'000'200, K::kHandoffBegin),   at(7'010'500, K::kHandoffEnd),
-               at(7'100'000, K::kCallEnd, 0),     at(7'200'000, K::kCallBegin, 1),
-               at(7'300'000, K::kNativeBegin, 0), at(8'300'000, K::kNativeEnd, 0),
-               at(8'400'000, K::kRequest),        at(9'000'500, K::kAcquire),
-               at(10'000'000, K::kRelease),       at(10'100'000, K::kCallEnd, 1)};
+  t1.events = {at(1'100'000, K::kCallBegin, 0),
+               at(1'200'000, K::kRequest),
+               at(1'450'000, K::kDropRequest),
+               at(2'000'000, K::kAcquire, 100),
+               at(7'000'000, K::kRelease, 101, kForcedRelease),
+               at(7'000'100, K::kForced),
+               at(7'000'200, K::kHandoffBegin),
+               at(7'010'500, K::kHandoffEnd),
+               at(7'100'000, K::kCallEnd, 0),
+               at(7'200'000, K::kCallBegin, 1),
+               at(7'300'000, K::kNativeBegin, 0),
+               at(8'300'000, K::kNativeEnd, 0),
+               at(8'400'000, K::kRequest),
+               at(9'000'500, K::kAcquire, 102),
+               at(10'000'000, K::kRelease, 103),
+               at(10'100'000, K::kCallEnd, 1)};
   trace::ThreadEvents t2{{103, "", "", "Thread-1", "python3"}, {}, 0};
-  t2.events = {at(9'500'000, K::kRequest), at(10'000'500, K::kAcquire),
+  t2.events = {at(9'500'000, K::kRequest), at(10'000'500, K::kAcquire, 103),
                at(10'500'000, K::kMark, 0)};
   r.threads = {std::move(t0), std::move(t1), std::move(t2)};
   return r;

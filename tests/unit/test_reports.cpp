@@ -15,6 +15,7 @@
 #include "report/atomic_file.hpp"
 #include "report/events/events_file.hpp"
 #include "report/json/json_report.hpp"
+#include "report/output_paths.hpp"
 #include "report/report_data.hpp"
 #include "report/text/text_report.hpp"
 
@@ -55,6 +56,7 @@ analysis::GilSummary summary(std::uint64_t wall_ns, std::uint64_t switch_delta) 
   s.utilisation = 0.9;
   s.acquires = 1250;
   s.holder_changes = 1200;
+  s.thread_state_switches = 1200;
   s.drop_requests = 830;
   s.forced_switches = 410;
   s.handoff = dist(1200, 20'000, 90'000);
@@ -65,6 +67,7 @@ analysis::GilSummary summary(std::uint64_t wall_ns, std::uint64_t switch_delta) 
   s.mean_waiters = 1.45;
   s.max_waiters = 2;
   s.switch_number_delta = switch_delta;
+  s.switch_number_read = true;
   return s;
 }
 
@@ -174,7 +177,7 @@ TEST_CASE("text: one row per role and the GIL columns", "[report][text]") {
 
 TEST_CASE("text: cross-check line says ✓ when switch_number agrees", "[report][text]") {
   std::string text = report::render_text(make_report(1));
-  CHECK(contains(text, "holder changes 1200 = switch_number Δ 1200 ✓"));
+  CHECK(contains(text, "thread-state switches 1200 = switch_number Δ 1200 ✓"));
   CHECK(contains(text, "held + free = window ✓"));
   CHECK(contains(text, "overlapping holds 0 ✓"));
   CHECK(contains(text, "events lost 0 ✓"));
@@ -186,7 +189,8 @@ TEST_CASE("text: cross-check line says ✗ when it does not", "[report][text]") 
   r.configs[0].runs[1] = run_record(1.0, true, 1207);
   r.configs[0].runs[2].gil->summary.lost_events = 12;
   std::string text = report::render_text(r);
-  CHECK(contains(text, "check (3 runs): holder changes 3600 ≠ switch_number Δ 3607 ✗ (run 2)"));
+  CHECK(contains(text,
+                 "check (3 runs): thread-state switches 3600 ≠ switch_number Δ 3607 ✗ (run 2)"));
   CHECK(contains(text, "events lost 12 ✗"));
   CHECK(contains(text, "WARNING: 12 events were lost"));
 }
@@ -275,7 +279,7 @@ TEST_CASE("text: a script run without workers has a per-thread table", "[report]
   CHECK(has_line_starting(text, "  MainThread "));
   CHECK(has_line_starting(text, "  Thread-1 (work) "));
   CHECK(has_line_starting(text, "  tid 202 "));
-  CHECK(contains(text, "holder changes 1200 = switch_number Δ 1200 ✓"));
+  CHECK(contains(text, "thread-state switches 1200 = switch_number Δ 1200 ✓"));
 }
 
 TEST_CASE("text: output matches the golden file", "[report][text][golden]") {
@@ -311,7 +315,8 @@ TEST_CASE("json: schema version, context and status come first", "[report][json]
   std::vector<std::string> top;
   for (auto& [key, value] : j.items()) top.push_back(key);
   CHECK(top == std::vector<std::string>{"schema_version", "context", "status", "exit_status",
-                                        "configs", "script_wall_ns", "script_gil"});
+                                        "warnings", "configs", "script_wall_ns", "script_gil",
+                                        "script_gils"});
   CHECK(j["schema_version"] == report::kSchemaVersion);
   for (const char* key :
        {"gilhost_version", "python_version", "python_executable", "cpu_model", "cpu_count",
@@ -429,7 +434,7 @@ void parse_line(const std::vector<std::string>& f, std::vector<ParsedRecording>&
   } else if (f[0] == "events") {
     rec.declared = std::stoul(f[1]);
   } else if (std::isdigit(static_cast<unsigned char>(f[0][0]))) {
-    REQUIRE(f.size() == 5);
+    REQUIRE(f.size() == 6);
     std::uint64_t ts = std::stoull(f[0]);
     rec.sorted = rec.sorted && ts >= last_ts;
     last_ts = ts;
@@ -469,7 +474,7 @@ trace::Recording small_recording() {
   rec.kernels = {"matmul"};
   trace::ThreadEvents a{info(11, "cpu-0", "cpu", ""), {}, 0};
   a.events = {Event{1000, EventKind::kRequest, 0, 0, 0}, Event{1100, EventKind::kAcquire, 0, 0, 5},
-              Event{3000, EventKind::kRelease, 0, 0, 5}, Event{3000, EventKind::kForced, 0, 0, 5},
+              Event{3000, EventKind::kRelease, 0, 3, 5}, Event{3000, EventKind::kForced, 0, 0, 5},
               Event{4000, EventKind::kMark, 0, 0, 1}};
   trace::ThreadEvents b{info(12, "", "", "Thread 1 (io)"), {}, 3};
   b.events = {
@@ -512,7 +517,7 @@ TEST_CASE("events: the file reads back with the same counts and names", "[report
     CHECK(rec.kernels == std::vector<std::string>{"matmul"});
   }
   CHECK(contains(text, "\nthread 1 12 - Thread%201%20(io) 3 - gilhost\n"));
-  CHECK(contains(text, "\n3000 0 release 0 5\n3000 0 forced 0 5\n3050 1 acquire 0 6\n"));
+  CHECK(contains(text, "\n3000 0 release 0 5 3\n3000 0 forced 0 5 0\n3050 1 acquire 0 6 0\n"));
 }
 
 TEST_CASE("events: without kept recordings only the header is written", "[report][events]") {
@@ -573,6 +578,36 @@ TEST_CASE("atomic file: a missing directory fails with the path and the reason",
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("output paths: what each kind of path names", "[report][file]") {
+  using Kind = report::OutputTarget::Kind;
+  std::filesystem::path dir = make_temp_dir();
+  const std::string file = (dir / "real.json").string(), link = (dir / "link.json").string();
+  std::filesystem::create_symlink("real.json", link);
+  CHECK(report::resolve_output(file).kind == Kind::kReplace);
+  report::OutputTarget via_link = report::resolve_output(link);
+  CHECK(via_link.kind == Kind::kReplace);
+  CHECK(via_link.path == (dir / "real.json").string());
+  CHECK(report::resolve_output("/dev/null").kind == Kind::kInPlace);
+  for (const char* out : {"-", "/dev/stdout", "/proc/self/fd/1", "/dev/fd/1"}) {
+    report::OutputTarget t = report::resolve_output(out);
+    CHECK(t.kind == Kind::kFd);
+    CHECK(t.fd == 1);
+    CHECK(report::is_stdout(out));
+  }
+  CHECK_THROWS_WITH(report::resolve_output(dir.string()),
+                    "cannot write " + dir.string() + ": is a directory");
+  CHECK_THROWS_WITH(report::check_outputs({{"--json", file}, {"--trace", link}}),
+                    "--json and --trace name the same file '" + link + "': give each its own");
+  CHECK_THROWS_WITH(report::check_outputs({{"--json", "-"}, {"--html", "/dev/stdout"}}),
+                    "--json and --html both go to standard output: at most one report can");
+  CHECK_NOTHROW(report::check_outputs({{"--json", "/dev/null"}, {"--html", "/dev/null"}}));
+  // A name at the file system's limit: the temporary name is a short one.
+  const std::string longest = (dir / std::string(255, 'n')).string();
+  report::write_output(longest, "x");
+  CHECK(slurp(longest) == "x");
+  std::filesystem::remove_all(dir);
+}
+
 // ---- Sub-interpreter GILs ------------------------------------------------------------------
 
 namespace {
@@ -583,6 +618,7 @@ Report report_with_sub_gils() {
   run.sub_gils.push_back({1, "sub:cpu-0", gil_metrics(2'000'000'000, 0)});
   run.sub_gils.push_back({2, "sub:cpu-1", gil_metrics(2'000'000'000, 3)});
   run.sub_gils.back().metrics.summary.holder_changes = 3;
+  run.sub_gils.back().metrics.summary.thread_state_switches = 3;
   return r;
 }
 
@@ -592,7 +628,7 @@ TEST_CASE("text: one block per sub-interpreter GIL and a total", "[report][text]
   std::string text = report::render_text(report_with_sub_gils());
   CHECK(has_line_starting(text, "  GIL of cpu-0's sub-interpreter · GIL utilisation"));
   CHECK(has_line_starting(text, "  GIL of cpu-1's sub-interpreter · GIL utilisation"));
-  CHECK(contains(text, "holder changes 3 = switch_number Δ 3 ✓"));
+  CHECK(contains(text, "thread-state switches 3 = switch_number Δ 3 ✓"));
   CHECK(has_line_starting(text, "  all 3 GILs (main + 2 sub-interpreters): held"));
   CHECK_FALSE(contains(report::render_text(make_report(1)), "sub-interpreter"));
 }
@@ -609,4 +645,36 @@ TEST_CASE("json: runs[].gils lists the main GIL then each sub-interpreter's", "[
   CHECK(gils[2]["metrics"]["summary"]["switch_number_delta"] == 3);
   auto plain = nlohmann::json::parse(report::render_json(make_report(1)));
   CHECK(plain["configs"][0]["runs"][0]["gils"].size() == 1);
+}
+
+// A holder runnable but not running for more than kOffCpuWarnFraction of its held time makes
+// every output open with the warning, and the comparison says which side was distorted.
+TEST_CASE("busy machine: warning on top and in the comparison, none below the threshold",
+          "[report][busy]") {
+  Report r = make_report(1);
+  r.configs.push_back(r.configs[0]);
+  r.configs[1].workers = {{"cpu", 1}};
+  auto set_off_cpu = [](RunRecord& run, double fraction) {
+    run.gil->summary.sched_sampled = true;
+    run.gil->summary.held_off_cpu_ns = std::uint64_t(fraction * double(run.gil->summary.held_ns));
+  };
+  set_off_cpu(r.configs[0].runs[0], 0.02);
+  set_off_cpu(r.configs[1].runs[0], 0.02);
+  std::string quiet = report::render_text(r);
+  CHECK(quiet.find("WARNING: busy machine") == std::string::npos);
+  CHECK(quiet.find("distorted") == std::string::npos);
+  CHECK(contains(quiet, "GIL held but holder off-CPU: 2.0 % of held time\n"));
+  CHECK(nlohmann::json::parse(report::render_json(r))["warnings"].empty());
+
+  set_off_cpu(r.configs[1].runs[0], 0.48);
+  std::string busy = report::render_text(r);
+  CHECK(busy.rfind("WARNING: busy machine: the GIL holder was runnable but not running for up "
+                   "to 48 % of the time it held the GIL (cpu=1;",
+                   0) == 0);
+  CHECK(contains(busy, "GIL held but holder off-CPU: 48.0 % of held time ✗\n"));
+  CHECK(
+      contains(busy, "is 1.00× cpu=2,io=1 (distorted: cpu=1 holder off-CPU 48 % of held time)\n"));
+  auto warnings = nlohmann::json::parse(report::render_json(r))["warnings"];
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].get<std::string>().rfind("WARNING: busy machine", 0) == 0);
 }

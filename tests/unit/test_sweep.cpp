@@ -96,9 +96,9 @@ TEST_CASE("command line: sweep options end at the script", "[sweep]") {
   CHECK(inv.sweep.run.target_value == "s.py");
   CHECK(inv.sweep.run.args == std::vector<std::string>{"--csv", "x"});
   CHECK(inv.sweep.csv_path == "o.csv");
-  CHECK(inv.sweep.run.worker_sets.size() == 1);
+  CHECK(inv.sweep.run.given.worker_sets.size() == 1);
   CHECK(inv.sweep.latency_role == "cpu");
-  CHECK(*inv.sweep.run.duration == 100ms);
+  CHECK(*inv.sweep.run.given.duration == 100ms);
 }
 
 TEST_CASE("command line: sweep mistakes", "[sweep]") {

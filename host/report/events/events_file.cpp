@@ -15,7 +15,8 @@ using Out = fmt::memory_buffer;
 
 constexpr const char* kKindNames[] = {"request",      "acquire",       "release",     "forced",
                                       "drop_request", "handoff_begin", "handoff_end", "call_begin",
-                                      "call_end",     "native_begin",  "native_end",  "mark"};
+                                      "call_end",     "native_begin",  "native_end",  "mark",
+                                      "held_begin",   "held_end"};
 
 // Position of one event in its recording; sorted by (ts, thread, stream order).
 struct EventRef {
@@ -59,8 +60,8 @@ void write_events(Out& out, const trace::Recording& rec) {
   fmt::format_to(std::back_inserter(out), "events {}\n", order.size());
   for (const EventRef& ref : order) {
     const trace::Event& e = rec.threads[ref.thread].events[ref.index];
-    fmt::format_to(std::back_inserter(out), "{} {} {} {} {}\n", e.ts_ns, ref.thread,
-                   event_kind_name(e.kind), unsigned(e.gil), e.aux);
+    fmt::format_to(std::back_inserter(out), "{} {} {} {} {} {}\n", e.ts_ns, ref.thread,
+                   event_kind_name(e.kind), unsigned(e.gil), e.aux, unsigned(e.flags));
   }
 }
 

@@ -46,6 +46,8 @@ HtmlJson blocked_json(const analysis::GilMetrics& m) {
 
 HtmlJson checks_json(const analysis::GilSummary& s) {
   return {{"holder_changes", s.holder_changes},
+          {"thread_state_switches", s.thread_state_switches},
+          {"untraced_gils", s.census.untraced},
           {"switch_number_delta", s.switch_number_delta},
           {"window_ns", s.window_ns},
           {"held_ns", s.held_ns},

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "analysis/stats.hpp"
+#include "report/busy_machine.hpp"
 #include "report/role_run.hpp"
 
 namespace gilhost::report {
@@ -31,34 +32,51 @@ Json distribution_json(const Distribution& d) {
 }
 
 Json gil_stats_json(const GilStats& g) {
-  return {
-      {"held_fraction", g.held_fraction},     {"hold", distribution_json(g.hold)},
-      {"wait", distribution_json(g.wait)},    {"releases", g.releases},
-      {"forced_releases", g.forced_releases}, {"drop_requests", g.drop_requests},
-      {"handoff_waits", g.handoff_waits},     {"handoff_wait", distribution_json(g.handoff_wait)},
-      {"native_sections", g.native_sections}, {"native_ns", g.native_ns}};
+  return {{"held_fraction", g.held_fraction},
+          {"hold", distribution_json(g.hold)},
+          {"wait", distribution_json(g.wait)},
+          {"releases", g.releases},
+          {"forced_releases", g.forced_releases},
+          {"drop_requests", g.drop_requests},
+          {"request_pending_releases", g.request_pending_releases},
+          {"handshakes", g.handshakes},
+          {"unclassified_releases", g.unclassified_releases},
+          {"held_off_cpu_ns", g.held_off_cpu_ns},
+          {"hold_off_cpu", distribution_json(g.hold_off_cpu)},
+          {"handoff_waits", g.handoff_waits},
+          {"handoff_wait", distribution_json(g.handoff_wait)},
+          {"native_sections", g.native_sections},
+          {"native_ns", g.native_ns}};
 }
 
 Json summary_json(const analysis::GilSummary& s) {
-  return {{"window_ns", s.window_ns},
-          {"held_ns", s.held_ns},
-          {"free_ns", s.free_ns},
-          {"utilisation_fraction", s.utilisation},
-          {"acquires", s.acquires},
-          {"holder_changes", s.holder_changes},
-          {"drop_requests", s.drop_requests},
-          {"forced_switches", s.forced_switches},
-          {"handoff", distribution_json(s.handoff)},
-          {"handoff_voluntary", distribution_json(s.handoff_voluntary)},
-          {"handoff_forced", distribution_json(s.handoff_forced)},
-          {"achieved_interval", distribution_json(s.achieved_interval)},
-          {"configured_interval_ns", s.configured_interval_ns},
-          {"mean_waiters", s.mean_waiters},
-          {"max_waiters", s.max_waiters},
-          {"switch_number_delta", s.switch_number_delta},
-          {"overlapping_holds", s.overlapping_holds},
-          {"lost_events", s.lost_events},
-          {"malformed_events", s.malformed_events}};
+  return {
+      {"window_ns", s.window_ns},
+      {"held_ns", s.held_ns},
+      {"free_ns", s.free_ns},
+      {"utilisation_fraction", s.utilisation},
+      {"acquires", s.acquires},
+      {"holder_changes", s.holder_changes},
+      {"thread_state_switches", s.thread_state_switches},
+      {"drop_requests", s.drop_requests},
+      {"forced_switches", s.forced_switches},
+      {"request_pending_releases", s.request_pending_releases},
+      {"voluntary_with_request", s.voluntary_with_request},
+      {"handshakes", s.handshakes},
+      {"unclassified_releases", s.unclassified_releases},
+      {"held_off_cpu_ns", s.sched_sampled ? Json(s.held_off_cpu_ns) : Json(nullptr)},
+      {"held_off_cpu_fraction", s.sched_sampled ? Json(s.held_off_cpu_fraction()) : Json(nullptr)},
+      {"handoff", distribution_json(s.handoff)},
+      {"handoff_voluntary", distribution_json(s.handoff_voluntary)},
+      {"handoff_forced", distribution_json(s.handoff_forced)},
+      {"achieved_interval", distribution_json(s.achieved_interval)},
+      {"configured_interval_ns", s.configured_interval_ns},
+      {"mean_waiters", s.mean_waiters},
+      {"max_waiters", s.max_waiters},
+      {"switch_number_delta", s.switch_number_delta},
+      {"overlapping_holds", s.overlapping_holds},
+      {"lost_events", s.lost_events},
+      {"malformed_events", s.malformed_events}};
 }
 
 Json thread_json(const analysis::ThreadMetrics& t, std::size_t index) {
@@ -294,6 +312,21 @@ Json context_json(const Context& c) {
           {"script", c.script}};
 }
 
+Json script_gils_json(const Report& r) {
+  Json gils = Json::array();
+  for (const GilRecord& g : r.script_gils)
+    gils.push_back(
+        {{"gil", g.gil}, {"interpreter", g.interpreter}, {"metrics", gil_json(g.metrics)}});
+  return gils;
+}
+
+// Warnings a reader must see before trusting the figures (the text report's opening lines).
+Json warnings_json(const Report& r) {
+  Json out = Json::array();
+  if (std::string w = busy_machine_warning(r); !w.empty()) out.push_back(w);
+  return out;
+}
+
 std::string render_json(const Report& r) {
   Json configs = Json::array();
   for (const ConfigResult& c : r.configs) configs.push_back(config_json(c));
@@ -301,9 +334,11 @@ std::string render_json(const Report& r) {
               {"context", context_json(r.context)},
               {"status", r.status},
               {"exit_status", r.exit_status},
+              {"warnings", warnings_json(r)},
               {"configs", std::move(configs)},
               {"script_wall_ns", r.script_wall_ns},
-              {"script_gil", r.script_gil ? gil_json(*r.script_gil) : Json(nullptr)}};
+              {"script_gil", r.script_gil ? gil_json(*r.script_gil) : Json(nullptr)},
+              {"script_gils", script_gils_json(r)}};
   return doc.dump(2) + "\n";
 }
 

@@ -12,6 +12,7 @@
 
 #include "analysis/stats.hpp"
 #include "cli/units.hpp"
+#include "report/busy_machine.hpp"
 #include "report/role_run.hpp"
 
 namespace gilhost::report {
@@ -155,29 +156,65 @@ std::string outlier_lines(const ConfigResult& c) {
   return out;
 }
 
+// Every GIL of the process at the window's end (main GIL figures only): a GIL the tracer does not
+// know is one whose events were never seen.
+std::string census_part(const GilSummary& g) {
+  const trace::GilCensus& c = g.census;
+  if (!c.taken) return "";
+  const int gils = c.own_gils + 1, traced = gils - c.untraced;
+  std::string out = fmt::format(" · GILs traced {} of {} {}", traced, gils, mark(c.untraced == 0));
+  if (c.untraced)
+    out += fmt::format(" ({} GIL{} not traced: {} events are missing)", c.untraced,
+                       c.untraced > 1 ? "s" : "", c.untraced > 1 ? "their" : "its");
+  if (c.shared_with_main)
+    out += fmt::format(" · {} sub-interpreter{} on the main GIL", c.shared_with_main,
+                       c.shared_with_main > 1 ? "s" : "");
+  return out;
+}
+
 std::string check_line(const std::vector<const GilSummary*>& s) {
-  std::uint64_t changes = 0, delta = 0, overlaps = 0, lost = 0, malformed = 0;
+  std::uint64_t changes = 0, switches = 0, delta = 0, overlaps = 0, lost = 0, malformed = 0,
+                unclassified = 0;
   std::vector<std::string> bad_runs;
-  bool window_ok = true;
+  bool window_ok = true, read = true;
   for (std::size_t i = 0; i < s.size(); ++i) {
     changes += s[i]->holder_changes;
+    switches += s[i]->thread_state_switches;
     delta += s[i]->switch_number_delta;
     overlaps += s[i]->overlapping_holds;
     lost += s[i]->lost_events;
     malformed += s[i]->malformed_events;
-    if (s[i]->holder_changes != s[i]->switch_number_delta)
+    unclassified += s[i]->unclassified_releases;
+    read = read && s[i]->switch_number_read;
+    if (s[i]->switch_number_read && s[i]->thread_state_switches != s[i]->switch_number_delta)
       bad_runs.push_back(std::to_string(i + 1));
     window_ok = window_ok && s[i]->held_ns + s[i]->free_ns == s[i]->window_ns;
   }
   bool ok = bad_runs.empty();
   std::string runs = s.size() > 1 ? fmt::format(" ({} runs)", s.size()) : "";
-  std::string out = fmt::format("{}check{}: holder changes {} {} switch_number Δ {} {}", kIndent,
-                                runs, changes, ok ? "=" : "≠", delta, mark(ok));
+  // CPython's switch_number counts changes of holding thread state; the tracer sees each one as
+  // switch_number growing during a hold. OS-thread holder changes differ when one thread changes
+  // thread state (a legacy sub-interpreter), which is shown, not flagged.
+  std::string out =
+      read ? fmt::format("{}check{}: thread-state switches {} {} switch_number Δ {} {}", kIndent,
+                         runs, switches, ok ? "=" : "≠", delta, mark(ok))
+           : fmt::format(
+                 "{}check{}: thread-state switches {} (this GIL's switch_number is not "
+                 "read)",
+                 kIndent, runs, switches);
   if (!ok && s.size() > 1)
     out += fmt::format(" (run{} {})", bad_runs.size() > 1 ? "s" : "", fmt::join(bad_runs, ", "));
+  if (changes != switches) {
+    out += fmt::format(" · holder changes {} between OS threads{}", changes,
+                       switches > changes ? " (the other switches changed thread state on one "
+                                            "thread: a sub-interpreter or a new thread state)"
+                                          : "");
+  }
   out += fmt::format(" · held + free {} window {}", window_ok ? "=" : "≠", mark(window_ok));
   out += fmt::format(" · overlapping holds {} {}", overlaps, mark(overlaps == 0));
   if (malformed) out += fmt::format(" · malformed events {} ✗", malformed);
+  if (unclassified) out += fmt::format(" · releases not classified {} ✗", unclassified);
+  out += census_part(*s.back());
   out += fmt::format(" · events lost {} {}\n", lost, mark(lost == 0));
   if (lost) {
     out += fmt::format(
@@ -186,6 +223,25 @@ std::string check_line(const std::vector<const GilSummary*>& s) {
         kIndent, lost);
   }
   return out;
+}
+
+// The releases that were not forced, and the holders' run-queue delay inside their holds, the
+// worst run (metrics.md: voluntary_with_request, handshakes, held_off_cpu).
+std::string release_line(const std::vector<const GilSummary*>& s) {
+  double worst = -1, pending = 0, handshakes = 0;
+  for (const GilSummary* g : s) {
+    if (g->sched_sampled && g->held_ns) worst = std::max(worst, g->held_off_cpu_fraction());
+    pending += double(g->voluntary_with_request) / double(s.size());
+    handshakes += double(g->handshakes) / double(s.size());
+  }
+  std::string off = worst < 0 ? "unknown (not sampled)"
+                              : fmt::format("{} % of held time{}{}", pct(100 * worst),
+                                            s.size() > 1 ? " (worst run)" : "",
+                                            worst > analysis::kOffCpuWarnFraction ? " ✗" : "");
+  return fmt::format(
+      "{}{} voluntary releases with a request pending · {} handshakes · GIL held but holder "
+      "off-CPU: {}\n",
+      kIndent, whole(pending), whole(handshakes), off);
 }
 
 // `first` opens the first line (wall time, CPU); the GIL figures are means over `s`.
@@ -205,12 +261,12 @@ std::string gil_lines(const std::string& first, const std::vector<const GilSumma
   std::string out = fmt::format("{}{} · GIL utilisation {} %\n", kIndent, first,
                                 pct(100 * m([](auto& g) { return g.utilisation; })));
   out += fmt::format(
-      "{}{} drop requests · {} forced switches · switch interval p50 {} "
-      "(configured {})\n",
-      kIndent, whole(m([](auto& g) { return g.drop_requests; })),
+      "{}{} drop requests · {} forced switches · switch interval p50 {} (configured {})\n", kIndent,
+      whole(m([](auto& g) { return g.drop_requests; })),
       whole(m([](auto& g) { return g.forced_switches; })),
       p50([](auto& g) -> const Distribution& { return g.achieved_interval; }),
       ns(m([](auto& g) { return g.configured_interval_ns; })));
+  out += release_line(s);
   out +=
       fmt::format("{}hand-off p50 {} voluntary / {} forced · waiters mean {:.2f}, max {}\n",
                   kIndent, p50([](auto& g) -> const Distribution& { return g.handoff_voluntary; }),
@@ -328,7 +384,9 @@ std::string script_block(const Report& r) {
     out += fmt::format("{}… and {} more threads (all in --json)\n", kIndent,
                        threads.size() - kMaxScriptRows);
   }
-  return out + gil_lines("wall " + wall, {&r.script_gil->summary});
+  out += gil_lines("wall " + wall, {&r.script_gil->summary});
+  for (const GilRecord& g : r.script_gils) out += gil_lines(g.interpreter, {&g.metrics.summary});
+  return out;
 }
 
 // The run whose worker raised: its traceback's last line says why the run stopped.
@@ -359,8 +417,9 @@ std::string comparison(const Report& r) {
   std::string out = "Comparison by total calls/s:\n";
   for (std::size_t i = 1; i < r.configs.size(); ++i) {
     double ratio = base_rate > 0 ? mean(totals(r.configs[i])) / base_rate : 0.0;
-    out += fmt::format("{}{} is {}× {}\n", kIndent, cli::format_workers(r.configs[i].workers),
-                       base_rate > 0 ? fixed(ratio, 2) : "n/a", base);
+    out += fmt::format("{}{} is {}× {}{}\n", kIndent, cli::format_workers(r.configs[i].workers),
+                       base_rate > 0 ? fixed(ratio, 2) : "n/a", base,
+                       distortion_note(r.configs[i], r.configs.front()));
   }
   return out;
 }
@@ -373,6 +432,7 @@ std::string render_text(const Report& r) {
   if (r.script_gil || r.configs.empty()) blocks.push_back(script_block(r));
   if (r.configs.size() >= 2) blocks.push_back(comparison(r));
   std::string out = r.status == "complete" ? "" : partial_line(r);
+  if (std::string w = busy_machine_warning(r); !w.empty()) out += w + "\n\n";
   return out + fmt::format("{}", fmt::join(blocks, "\n"));
 }
 

@@ -34,7 +34,8 @@
                 `${where(failing((c) => c.untraced_gils > 0))}: threads on them look idle.`});
     }
     const rules = [
-      [(c) => c.holder_changes !== c.switch_number_delta,
+      // CPython's switch_number counts thread-state switches (older data: holder changes).
+      [(c) => (c.thread_state_switches ?? c.holder_changes) !== c.switch_number_delta,
        'holder changes ≠ switch_number Δ: some changes of the GIL\'s holder were not seen'],
       [(c) => c.held_ns + c.free_ns !== c.window_ns, 'held + free ≠ window'],
       [(c) => c.overlapping_holds > 0, 'overlapping holds: two threads seemed to hold the GIL'],
