@@ -261,3 +261,76 @@ TEST_CASE("stream: a long ping-pong stream in bounded memory", "[stream][long]")
   CHECK(m.threads[1].gil.wait.p50_ns == 104);
   CHECK(m.summary.malformed_events == 0);
 }
+
+TEST_CASE("stream: run-queue delay is spread over holds, cut at window edges", "[stream]") {
+  StreamAnalyzer a;
+  const ThreadInfo info{1, "cpu-0", "cpu", "", ""};
+  auto info_of = [&](std::uint32_t) { return info; };
+  // One sample before anything, the next only after the first window's end (as the tracer takes
+  // one just after closing): 1000 ns of delay over [0, 2000] is 0.5 ns per tick.
+  a.sched_sample(0, 0, 0);
+  a.sched_sample(0, 2000, 1000);
+  std::vector<Event> events = {ev(10, EventKind::kRequest),  ev(100, EventKind::kAcquire),
+                               ev(300, EventKind::kRelease), ev(400, EventKind::kRequest),
+                               ev(500, EventKind::kAcquire), ev(1100, EventKind::kRelease)};
+  a.add_events(0, events.data(), events.size());
+  a.begin_window(0);
+  WindowMetrics one = a.close_window(1000, TimeScale{}, info_of, {}, 0);
+  a.begin_window(1000);
+  WindowMetrics two = a.close_window(3000, TimeScale{}, info_of, {}, 0);
+  const GilMetrics& m1 = *one.gils[0];
+  const GilMetrics& m2 = *two.gils[0];
+  CHECK(m1.summary.sched_sampled);
+  CHECK(m1.summary.threads_without_sched == 0);
+  // [100, 300] and [500, 1000] of [500, 1100]: 700 ticks.
+  CHECK(m1.threads[0].gil.held_off_cpu_ns == 350);
+  CHECK(m1.summary.held_off_cpu_ns == 350);
+  CHECK(m1.threads[0].gil.hold_off_cpu.count == 1);  // only [100, 300] is complete inside
+  CHECK(m1.threads[0].gil.hold_off_cpu.max_ns == 100);
+  // The second window gets [1000, 1100] only: nothing is counted twice.
+  CHECK(m2.threads[0].gil.held_off_cpu_ns == 50);
+}
+
+TEST_CASE("stream: the verdict is the release's own flag; kForced is the handshake only",
+          "[stream]") {
+  using gilhost::trace::kAcquireAtArm;
+  using gilhost::trace::kReleaseForced;
+  using gilhost::trace::kReleaseRequestPending;
+  using gilhost::trace::kReleaseUnclassified;
+  StreamAnalyzer a;
+  const ThreadInfo info{1, "cpu-0", "cpu", "", ""};
+  auto info_of = [&](std::uint32_t) { return info; };
+  auto with = [](Event e, std::uint16_t flags, std::uint32_t aux) {
+    e.flags = flags;
+    e.aux = aux;
+    return e;
+  };
+  std::vector<Event> t0 = {with(ev(10, EventKind::kAcquire), kAcquireAtArm, 7),
+                           with(ev(100, EventKind::kRelease), kReleaseForced, 7),
+                           ev(101, EventKind::kForced),
+                           ev(300, EventKind::kRequest),
+                           with(ev(400, EventKind::kAcquire), 0, 8),
+                           with(ev(500, EventKind::kRelease), kReleaseRequestPending, 9),
+                           ev(600, EventKind::kRequest),
+                           with(ev(700, EventKind::kAcquire), 0, 10),
+                           with(ev(800, EventKind::kRelease), kReleaseUnclassified, 10)};
+  std::vector<Event> t1 = {ev(50, EventKind::kRequest), ev(90, EventKind::kDropRequest),
+                           with(ev(110, EventKind::kAcquire), 0, 7),
+                           with(ev(200, EventKind::kRelease), 0, 8)};
+  a.add_events(0, t0.data(), t0.size());
+  a.add_events(1, t1.data(), t1.size());
+  a.begin_window(0);
+  WindowMetrics w = a.close_window(1000, TimeScale{}, info_of, {}, 0);
+  const auto& s = w.gils[0]->summary;
+  CHECK(s.forced_switches == 1);
+  CHECK(s.request_pending_releases == 2);
+  CHECK(s.voluntary_with_request == 1);
+  CHECK(s.handshakes == 1);
+  CHECK(s.unclassified_releases == 1);
+  CHECK(s.malformed_events == 0);  // the at-arm acquire needs no request before it
+  CHECK(s.acquires == 3);          // the at-arm one is not an acquire of the window
+  CHECK(s.holder_changes == 2);    // t0 -> t1 -> t0; t0 again at 700 is no change
+  // switch_number grew by one over t1's hold [110, 200] and t0's [400, 500], not over [700, 800].
+  CHECK(s.thread_state_switches == 2);
+  CHECK(w.gils[0]->threads[0].gil.hold.count == 2);  // the at-arm hold's start was not seen
+}
