@@ -42,6 +42,10 @@ struct Writer::State {
   std::uint64_t offset = 0, records = 0, events = 0;
   std::unordered_map<std::uint32_t, detail::StreamCoder> streams;
 
+  // Here rather than in ~Writer: a constructor that throws after open() still closes.
+  ~State() {
+    if (own_fd && fd >= 0) ::close(fd);
+  }
   void write_all(const std::uint8_t* p, std::size_t n);
   void write_header();
   void emit_chunk();
@@ -152,7 +156,6 @@ Writer::~Writer() {
     } catch (const std::exception&) {  // destructors never throw; the file reads as truncated
     }
   }
-  if (s_->own_fd && s_->fd >= 0) ::close(s_->fd);
 }
 
 void Writer::add_events(std::uint32_t stream, const trace::Event* events, std::size_t n) {
