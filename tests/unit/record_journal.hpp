@@ -65,6 +65,22 @@ class LogSink final : public record::Sink {
   }
 };
 
+// A sink that only looks at events (the long journal's checker, the benchmark's counter).
+class EventsOnlySink : public record::Sink {
+ public:
+  void add_lost(std::uint32_t, std::uint64_t) override {}
+  void declare(std::uint32_t) override {}
+  void end_stream(std::uint32_t) override {}
+  void thread_info(std::uint32_t, const trace::ThreadInfo&) override {}
+  void label(std::uint32_t, std::string_view) override {}
+  void gil_registered(std::uint8_t, std::uint32_t, std::uint64_t) override {}
+  void sched_sample(const trace::SchedSample&) override {}
+  void begin_window(std::uint64_t) override {}
+  void advance(std::uint64_t) override {}
+  void close_window(std::uint64_t) override {}
+  void context(std::string_view, std::string_view) override {}
+};
+
 // Forwards every call to two sinks (the Writer and the expected log).
 class TeeSink final : public record::Sink {
  public:

@@ -252,6 +252,22 @@ TEST_CASE("record: write errors throw one line naming the file", "[record]") {
   CHECK_THROWS_WITH(Writer(fd, "disk.rec"), "cannot write disk.rec: No space left on device");
   ::close(fd);
   CHECK(open_descriptors() == fds);  // a Writer that failed to start closed what it opened
+  {
+    // The disk fills up mid-run: the chunk that cannot be written throws, so does every later
+    // call, and the destructor does not.
+    TempFile f;
+    int file = ::open(f.path.c_str(), O_WRONLY | O_CLOEXEC);
+    REQUIRE(file >= 0);
+    Writer w(file, "full.rec");
+    int full = ::open("/dev/full", O_WRONLY | O_CLOEXEC);
+    REQUIRE(::dup2(full, file) == file);
+    ::close(full);
+    w.begin_window(5);
+    CHECK_THROWS_WITH(w.flush(), "cannot write full.rec: No space left on device");
+    CHECK_THROWS_WITH(w.advance(6), "cannot write full.rec: No space left on device");
+    CHECK_THROWS_WITH(w.finish(), "cannot write full.rec: No space left on device");
+    ::close(file);
+  }
   TempFile f;
   Writer w(f.path);
   w.finish();

@@ -1,6 +1,5 @@
 // The recording file at length: a 100 M-event journal written and replayed in bounded memory,
 // every event checked, at most 8 bytes per event on disk.
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -8,22 +7,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "record/codec.hpp"
 #include "record/journal.hpp"
 #include "record_journal.hpp"
 
 namespace {
 
-using gilhost::record::ReadResult;
-using gilhost::record::Sink;
-using gilhost::record::Writer;
-using gilhost::testing::is_prefix;
-using gilhost::testing::LogSink;
-using gilhost::testing::random_journal;
-using gilhost::testing::random_text;
-using gilhost::testing::TeeSink;
-using gilhost::testing::TempFile;
-using gilhost::testing::write_journal;
 using gilhost::trace::Event;
 
 // Resident memory now (not the peak: earlier tests' peaks would hide this one's growth).
@@ -38,7 +26,7 @@ constexpr int kLongStreams = 8;
 constexpr std::size_t kLongBatch = 4096;
 
 // Checks every replayed event against the same generators the writer was fed from.
-class VerifySink final : public Sink {
+class VerifySink final : public gilhost::testing::EventsOnlySink {
  public:
   VerifySink() {
     for (int s = 0; s < kLongStreams; ++s) gen_.emplace_back(s);
@@ -52,17 +40,6 @@ class VerifySink final : public Sink {
     if ((events += n) % (kLongBatch * 256) == 0)
       peak_resident = std::max(peak_resident, resident_bytes());
   }
-  void add_lost(std::uint32_t, std::uint64_t) override {}
-  void declare(std::uint32_t) override {}
-  void end_stream(std::uint32_t) override {}
-  void thread_info(std::uint32_t, const gilhost::trace::ThreadInfo&) override {}
-  void label(std::uint32_t, std::string_view) override {}
-  void gil_registered(std::uint8_t, std::uint32_t, std::uint64_t) override {}
-  void sched_sample(const gilhost::trace::SchedSample&) override {}
-  void begin_window(std::uint64_t) override {}
-  void advance(std::uint64_t) override {}
-  void close_window(std::uint64_t) override {}
-  void context(std::string_view, std::string_view) override {}
 
  private:
   std::vector<gilhost::testing::RealisticStream> gen_;
@@ -86,14 +63,14 @@ TEST_CASE("record: a 100 M-event journal is written and replayed in bounded memo
           "[record][long]") {
   const std::uint64_t total =
       long_journal_events() / (kLongStreams * kLongBatch) * (kLongStreams * kLongBatch);
-  TempFile f(false);
+  gilhost::testing::TempFile f(false);
   const std::int64_t before = resident_bytes();
   std::int64_t peak = before;
   {
     std::vector<gilhost::testing::RealisticStream> gen;
     for (int s = 0; s < kLongStreams; ++s) gen.emplace_back(s);
     std::vector<Event> batch(kLongBatch);
-    Writer w(f.path);
+    gilhost::record::Writer w(f.path);
     w.begin_window(1);
     for (std::uint64_t done = 0; done < total; done += kLongBatch) {
       const auto s = std::uint32_t(done / kLongBatch % kLongStreams);
@@ -111,7 +88,7 @@ TEST_CASE("record: a 100 M-event journal is written and replayed in bounded memo
   CHECK(double(size) / double(total) <= 8.0);
   VerifySink sink;
   sink.peak_resident = resident_bytes();
-  const ReadResult r = gilhost::record::replay(f.path, sink);
+  const gilhost::record::ReadResult r = gilhost::record::replay(f.path, sink);
   CHECK(r.complete);
   CHECK(sink.events == total);
   CHECK(sink.mismatches == 0);
