@@ -108,8 +108,9 @@ struct ReadResult {
   HeaderInfo header;
   bool complete = false;  // the end record was read and the file ends right after it
   bool corrupt = false;   // stopped at a chunk that fails its checksum or does not decode
-  // Where replay stopped: the file's size when complete, else the start of the first chunk
-  // not replayed (everything before it was delivered to the sink).
+  // Where replay stopped: the file's size when complete, else the first byte not replayed
+  // (the start of the cut or damaged chunk, or of an undecodable record inside a chunk whose
+  // checksum matched); every record before it was delivered to the sink.
   std::uint64_t stop_offset = 0;
   std::uint64_t chunks = 0, records = 0, events = 0;  // replayed
   // One line for a partial replay ("FILE: truncated at byte N: ..." or

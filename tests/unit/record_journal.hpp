@@ -1,5 +1,5 @@
 // Journals for the recording file's tests and benchmark: a Sink that logs every call as text,
-// a Sink that forwards to two, randomized journals, realistic GIL event streams, temp files.
+// a Sink that only looks at events, randomized journals, realistic GIL event streams, temp files.
 #pragma once
 
 #include <fmt/format.h>
@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "record/journal.hpp"
+#include "record/tee.hpp"
 
 namespace gilhost::testing {
 
@@ -79,38 +80,6 @@ class EventsOnlySink : public record::Sink {
   void advance(std::uint64_t) override {}
   void close_window(std::uint64_t) override {}
   void context(std::string_view, std::string_view) override {}
-};
-
-// Forwards every call to two sinks (the Writer and the expected log).
-class TeeSink final : public record::Sink {
- public:
-  TeeSink(record::Sink& a, record::Sink& b) : a_(a), b_(b) {}
-  void add_events(std::uint32_t s, const trace::Event* e, std::size_t n) override {
-    a_.add_events(s, e, n), b_.add_events(s, e, n);
-  }
-  void add_lost(std::uint32_t s, std::uint64_t n) override { a_.add_lost(s, n), b_.add_lost(s, n); }
-  void declare(std::uint32_t s) override { a_.declare(s), b_.declare(s); }
-  void end_stream(std::uint32_t s) override { a_.end_stream(s), b_.end_stream(s); }
-  void thread_info(std::uint32_t s, const trace::ThreadInfo& i) override {
-    a_.thread_info(s, i), b_.thread_info(s, i);
-  }
-  void label(std::uint32_t id, std::string_view t) override { a_.label(id, t), b_.label(id, t); }
-  void gil_registered(std::uint8_t g, std::uint32_t s, std::uint64_t ts) override {
-    a_.gil_registered(g, s, ts), b_.gil_registered(g, s, ts);
-  }
-  void sched_sample(const trace::SchedSample& x) override {
-    a_.sched_sample(x), b_.sched_sample(x);
-  }
-  void begin_window(std::uint64_t t) override { a_.begin_window(t), b_.begin_window(t); }
-  void advance(std::uint64_t w) override { a_.advance(w), b_.advance(w); }
-  void close_window(std::uint64_t e) override { a_.close_window(e), b_.close_window(e); }
-  void context(std::string_view k, std::string_view b) override {
-    a_.context(k, b), b_.context(k, b);
-  }
-
- private:
-  record::Sink& a_;
-  record::Sink& b_;
 };
 
 // A GIL event stream as the tracer records it for a busy thread: request (aux 0), acquire
@@ -256,7 +225,7 @@ inline std::vector<std::string> write_journal(const TempFile& file, std::uint64_
                                               int max_batch = 300) {
   LogSink expected;
   record::Writer w(file.path);
-  TeeSink tee(w, expected);
+  record::Tee tee(w, expected);
   random_journal(tee, &w, seed, calls, streams, flush_every, max_batch);
   w.finish();
   return expected.calls;

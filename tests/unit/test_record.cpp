@@ -21,7 +21,6 @@ using gilhost::testing::LogSink;
 using gilhost::testing::random_event;
 using gilhost::testing::random_journal;
 using gilhost::testing::random_text;
-using gilhost::testing::TeeSink;
 using gilhost::testing::TempFile;
 using gilhost::testing::write_journal;
 using gilhost::trace::Event;
@@ -74,7 +73,7 @@ TEST_CASE("record: large blobs and batches cross chunk sizes", "[record]") {
   LogSink expected;
   {
     Writer w(file.path);
-    TeeSink tee(w, expected);
+    gilhost::record::Tee tee(w, expected);
     tee.context("result.json", big);
     tee.label(1, std::string(2 << 20, 'l'));
     tee.add_events(5, batch.data(), batch.size());
@@ -220,7 +219,7 @@ TEST_CASE("record: a writer never finished leaves a truncated file with every ca
   LogSink expected;
   {
     Writer w(f.path);
-    TeeSink tee(w, expected);
+    gilhost::record::Tee tee(w, expected);
     random_journal(tee, &w, 13, 500, 9);
   }
   LogSink got;
