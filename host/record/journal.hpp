@@ -82,7 +82,8 @@ class Writer final : public Sink {
   void close_window(std::uint64_t end) override;
   void context(std::string_view key, std::string_view bytes) override;
 
-  // Ends the current chunk and writes it (what is flushed survives a later crash).
+  // Ends the current chunk and writes it: what is flushed survives the process crashing
+  // (not the machine: there is no fsync).
   void flush();
   // Writes the end record and the last chunk. Any call after it throws std::logic_error.
   void finish();
