@@ -125,7 +125,8 @@ HeaderInfo peek_header(const std::string& path);
 
 // Feeds the recording at `path` to `sink` in the original order, reading one chunk at a time
 // (memory bounded by the largest chunk, not the file). A truncated or corrupt body replays
-// every complete chunk before the damage and reports where it stopped.
+// every complete chunk before the damage and reports where it stopped. An exception thrown
+// by the sink ends the replay and propagates unchanged.
 ReadResult replay(const std::string& path, Sink& sink);
 
 }  // namespace gilhost::record
