@@ -131,7 +131,46 @@ std::uint8_t* StreamCoder::encode(const trace::Event& e, std::uint8_t* p) {
   return p;
 }
 
+namespace {
+
+// A varint read without bounds checks: the caller guarantees 10 readable bytes.
+inline bool unchecked_varint(const std::uint8_t*& p, std::uint64_t& v) {
+  v = *p++;
+  if (v < 0x80) return true;
+  v &= 0x7F;
+  for (int shift = 7; shift < 64; shift += 7) {
+    const std::uint8_t b = *p++;
+    v |= std::uint64_t(b & 0x7F) << shift;
+    if (!(b & 0x80)) return shift < 63 || b <= 1;
+  }
+  return false;
+}
+
+// The most bytes decode_unchecked may read, valid or not: head, kind, gil, three varints.
+constexpr std::size_t kUncheckedBytes = 3 + 3 * 10;
+
+}  // namespace
+
 bool StreamCoder::decode(ByteReader& in, trace::Event& e) {
+  if (in.left() >= kUncheckedBytes) {
+    // Away from the chunk's end (nearly every event): no bounds check per byte.
+    const std::uint8_t* p = in.pos();
+    const unsigned h = *p++;
+    std::uint8_t kind = std::uint8_t(h & 0xF);
+    if (kind == kKindEscape) kind = *p++;
+    if (h & kGilChanged) gil = *p++;
+    std::uint64_t flags = (h >> 5) & 7, dts = 0, daux = 0;
+    if (flags == kFlagsEscape && !unchecked_varint(p, flags)) return false;
+    if (!unchecked_varint(p, dts) || !unchecked_varint(p, daux)) return false;
+    const std::int64_t sdaux = unzigzag(daux);
+    if (flags > 0xFFFF || sdaux < INT32_MIN || sdaux > INT32_MAX) return false;
+    in.skip_to(p);
+    ts += std::uint64_t(unzigzag(dts));
+    std::uint32_t& prev = aux[aux_slot(kind)];
+    prev += std::uint32_t(sdaux);
+    e = trace::Event{ts, trace::EventKind(kind), gil, std::uint16_t(flags), prev};
+    return true;
+  }
   unsigned h = in.u8();
   std::uint8_t kind = std::uint8_t(h & 0xF);
   if (kind == kKindEscape) kind = in.u8();

@@ -78,6 +78,8 @@ class ByteReader {
   bool at_end() const { return p_ == end_; }
   std::size_t offset() const { return std::size_t(p_ - begin_); }
   std::size_t left() const { return std::size_t(end_ - p_); }
+  const std::uint8_t* pos() const { return p_; }
+  void skip_to(const std::uint8_t* p) { p_ = p; }
 
  private:
   std::uint8_t fail() {

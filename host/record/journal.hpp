@@ -25,9 +25,9 @@ inline constexpr std::uint32_t kFormatVersion = 1;
 
 // Everything the streaming analysis is told, one virtual method per input. A recording replays
 // as the same sequence of calls, with one exception: an add_events batch larger than a chunk
-// (see Writer) arrives as several consecutive add_events calls of the same stream, so a Sink
-// must treat add_events as "append these to the stream" (never merged with another batch,
-// never reordered).
+// (see Writer) or than 65,536 events arrives as several consecutive add_events calls of the
+// same stream, so a Sink must treat add_events as "append these to the stream" (pieces are
+// never merged with another batch, never reordered).
 class Sink {
  public:
   virtual ~Sink() = default;
@@ -125,7 +125,8 @@ HeaderInfo peek_header(const std::string& path);
 
 // Feeds the recording at `path` to `sink` in the original order, reading one chunk at a time
 // (memory bounded by the largest chunk, not the file). A truncated or corrupt body replays
-// every complete chunk before the damage and reports where it stopped.
+// every complete chunk before the damage and reports where it stopped. An exception thrown
+// by the sink ends the replay and propagates unchanged.
 ReadResult replay(const std::string& path, Sink& sink);
 
 }  // namespace gilhost::record

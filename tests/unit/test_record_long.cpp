@@ -47,12 +47,12 @@ class VerifySink final : public gilhost::testing::EventsOnlySink {
 };
 
 // 100 M events take ~15 s in a normal build on a busy 2-core machine; a sanitized build is
-// several times slower, so it runs 10 M (GILHOST_TEST_RECORD_EVENTS overrides both).
+// several times slower, so it runs 5 M (GILHOST_TEST_RECORD_EVENTS overrides both).
 std::uint64_t long_journal_events() {
   if (const char* env = std::getenv("GILHOST_TEST_RECORD_EVENTS"))
     return std::strtoull(env, nullptr, 10);
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-  return 10'000'000;
+  return 5'000'000;
 #else
   return 100'000'000;
 #endif
