@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <utility>
 
 namespace gilhost::analysis {
 namespace {
@@ -50,6 +51,17 @@ void Histogram::record_n(std::uint64_t v, std::uint64_t n) {
   total_ += v * n;
   min_ = std::min(min_, v);
   max_ = std::max(max_, v);
+}
+
+Histogram Histogram::from_parts(Parts p) {
+  Histogram h;
+  h.counts_ = std::move(p.counts);
+  h.first_ = p.first;
+  h.count_ = p.count;
+  h.total_ = p.total;
+  h.min_ = p.count ? p.min : ~std::uint64_t(0);
+  h.max_ = p.max;
+  return h;
 }
 
 void Histogram::merge(const Histogram& other) {

@@ -30,6 +30,16 @@ class Histogram {
   std::uint64_t percentile(std::uint64_t q) const;
   std::size_t memory_bytes() const { return counts_.capacity() * sizeof(std::uint64_t); }
 
+  // Everything a histogram holds, for storing it (a recording's run results) and back:
+  // from_parts(h.parts()) equals h.
+  struct Parts {
+    std::uint32_t first = 0;
+    std::vector<std::uint64_t> counts;
+    std::uint64_t count = 0, total = 0, min = 0, max = 0;
+  };
+  Parts parts() const { return {first_, counts_, count_, total_, min(), max_}; }
+  static Histogram from_parts(Parts p);
+
   // The bucket arithmetic, public for tests: index of a value, and the bucket's [lo, hi].
   static std::uint32_t index_of(std::uint64_t v);
   static std::uint64_t lowest_of(std::uint32_t index);

@@ -26,6 +26,10 @@ struct RunFlags {
   std::optional<std::string> trace_limit, blocked_pairs;
 };
 
+struct ReportFlags {
+  std::optional<std::string> trace_limit;
+};
+
 struct SweepFlags {
   CommonFlags common;
   std::optional<std::string> switch_interval, latency_role, throughput_role;
@@ -33,9 +37,11 @@ struct SweepFlags {
 
 CLI::App* add_run(CLI::App& app, RunFlags& f, RunOptions& o);
 CLI::App* add_sweep(CLI::App& app, SweepFlags& f, SweepOptions& o);
+CLI::App* add_report(CLI::App& app, ReportFlags& f, ReportOptions& o);
 
 // Throw UsageError on the first bad value.
 void validate_run(const RunFlags& f, RunOptions& o);
 void validate_sweep(const SweepFlags& f, SweepOptions& o);
+void validate_report(const ReportFlags& f, ReportOptions& o);
 
 }  // namespace gilhost::cli

@@ -16,6 +16,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include "analysis/analysis_sink.hpp"
+#include "record/tee.hpp"
 #include "trace/release_site.hpp"
 #include "trace/sched_sampler.hpp"
 
@@ -40,16 +42,14 @@ constexpr auto kDrainPeriod = std::chrono::milliseconds(2);
 // still is counted (malformed_events), never dropped.
 constexpr std::uint64_t kAnalysisLagNs = 50'000'000;
 
-// One OS thread's events. `ring` is written by that thread only; `drained`, `raw_lost` and
-// `lost_seen` belong to whoever holds g.drain_mu; `info` and `stream` are guarded by g.info_mu.
+// One OS thread's events. `ring` is written by that thread only; `lost_seen` belongs to
+// whoever holds g.drain_mu; `info` and `stream` are guarded by g.info_mu.
 struct Slot {
   std::unique_ptr<Ring> ring;
   std::atomic<bool> ready{false};
   std::atomic<bool> finished{false};  // the owning thread has exited
   ThreadInfo info;
-  std::uint32_t stream = 0;    // the analysis's name for this occupant of the slot
-  std::vector<Event> drained;  // raw events kept for the window's Recording (keep_events)
-  std::uint64_t raw_lost = 0;  // losses not yet reported with the raw events
+  std::uint32_t stream = 0;  // the analysis's name for this occupant of the slot
   std::uint64_t lost_seen = 0;
 };
 
@@ -70,19 +70,21 @@ struct State {
   // out of slots. Guarded by free_mu; a slot on this list has ready == false.
   std::mutex free_mu;
   std::vector<std::size_t> free_slots;
-  // Events of exited threads, moved out of their slots by the collector so that the slot and
-  // its ring serve the next thread at once (a script may start thousands of short threads
-  // before anything is consumed). Raw ticks, guarded by drain_mu.
-  std::vector<ThreadEvents> retired;
-  // The online analysis (guarded by drain_mu), fed by every drain; identities of exited
-  // threads' streams until their last window is reported (guarded by info_mu).
-  analysis::StreamAnalyzer analyzer;
+  // The online analysis, fed by every drain, and where its inputs go: the analysis alone, or
+  // the analysis and a recording file (record::Tee). Guarded by drain_mu. Identities of exited
+  // threads' streams are kept until their last window is reported (guarded by info_mu).
+  analysis::AnalysisSink feed;
+  std::unique_ptr<record::Writer> writer;
+  std::unique_ptr<record::Tee> tee;
+  record::Sink* sink = &feed;
+  std::string record_error;  // the recording's write error; the analysis goes on without it
+  std::unordered_map<std::uint32_t, ThreadInfo> info_sent;  // identities the sink was given
+  std::size_t labels_sent = 0;
   std::vector<Event> scratch;
   std::vector<SchedSample> samples;  // scratch for the sampler's new samples
   // The latest sample of each thread that has no stream yet: it opens the stream's first
   // interval once the thread records its first event.
   std::unordered_map<int, SchedSample> unmapped_samples;
-  std::atomic<bool> keep_raw{false};
   std::uint32_t next_stream = 0;
   std::unordered_map<std::uint32_t, ThreadInfo> retired_info;
   std::uint64_t lag_ticks = 0;
@@ -111,8 +113,26 @@ std::size_t slot_count() {
   return std::min(g.next_slot.load(std::memory_order_acquire), kMaxSlots);
 }
 
-// Moves a slot's published events into the analysis (and the raw buffer when kept).
+// Gives one input to the analysis (and the recording). A recording that cannot be written
+// (disk full) is dropped with its error kept for the end of the run; the analysis goes on.
 // Precondition: drain_mu is held.
+template <typename F>
+void feed(F&& call) {
+  if (g.sink == &g.feed) return call(g.feed);
+  try {
+    call(*g.sink);
+  } catch (const std::runtime_error& e) {
+    g.record_error = e.what();
+    g.sink = &g.feed;
+    g.tee.reset();
+    try {
+      g.writer.reset();
+    } catch (const std::exception&) {  // the same error again while flushing
+    }
+  }
+}
+
+// Moves a slot's published events into the analysis. Precondition: drain_mu is held.
 void drain_slot(Slot& s) {
   g.scratch.clear();
   s.ring->drain_into(g.scratch);
@@ -120,27 +140,21 @@ void drain_slot(Slot& s) {
   const std::uint64_t lost = lost_now - s.lost_seen;
   s.lost_seen = lost_now;
   g.events_total += g.scratch.size();
-  g.analyzer.add_events(s.stream, g.scratch.data(), g.scratch.size());
-  g.analyzer.add_lost(s.stream, lost);
-  if (g.keep_raw.load(std::memory_order_relaxed)) {
-    s.drained.insert(s.drained.end(), g.scratch.begin(), g.scratch.end());
-    s.raw_lost += lost;
-  }
+  feed([&](record::Sink& k) {
+    if (!g.scratch.empty()) k.add_events(s.stream, g.scratch.data(), g.scratch.size());
+    if (lost) k.add_lost(s.stream, lost);
+  });
 }
 
 // Precondition: drain_mu is held and the slot's thread has exited (so its ring is final).
 void retire(std::size_t i) {
   Slot& s = g.slots[i];
   drain_slot(s);
-  g.analyzer.end_stream(s.stream);
+  feed([&](record::Sink& k) { k.end_stream(s.stream); });
   {
     std::lock_guard info(g.info_mu);
     g.retired_info[s.stream] = s.info;
-    if (!s.drained.empty() || s.raw_lost)
-      g.retired.push_back(ThreadEvents{s.info, std::move(s.drained), s.raw_lost});
   }
-  s.drained = {};
-  s.raw_lost = 0;
   s.ready.store(false, std::memory_order_release);
   std::lock_guard lock(g.free_mu);
   g.free_slots.push_back(i);
@@ -156,24 +170,6 @@ void drain_all_locked() {
     } else {
       drain_slot(s);
     }
-  }
-}
-
-// Appends to `rec` the events of `events` up to `end_ticks`; drops them from `events` (and
-// zeroes `lost`, now reported) when `consume` is set.
-void cut(const ThreadInfo& info, std::vector<Event>& events, std::uint64_t& lost,
-         std::uint64_t end_ticks, bool consume, const Clock& clock, Recording& rec) {
-  auto last = std::upper_bound(events.begin(), events.end(), end_ticks,
-                               [](std::uint64_t t, const Event& e) { return t < e.ts_ns; });
-  if (last != events.begin() || lost) {
-    ThreadEvents te{info, {events.begin(), last}, lost};
-    for (Event& e : te.events) e.ts_ns = clock.to_ns(e.ts_ns);
-    rec.lost_total += lost;
-    rec.threads.push_back(std::move(te));
-  }
-  if (consume) {
-    events.erase(events.begin(), last);
-    lost = 0;
   }
 }
 
@@ -196,12 +192,16 @@ void feed_sched_samples() {
       ++it;
       continue;
     }
-    g.analyzer.sched_sample(found->second, it->second.ts_ns, it->second.run_delay_ns);
+    feed([&](record::Sink& k) {
+      k.sched_sample({int(found->second), it->second.ts_ns, it->second.run_delay_ns, 0});
+    });
     it = g.unmapped_samples.erase(it);
   }
   for (const SchedSample& s : g.samples) {
     if (auto found = stream_of.find(s.tid); found != stream_of.end()) {
-      g.analyzer.sched_sample(found->second, s.ts_ns, s.run_delay_ns);
+      feed([&](record::Sink& k) {
+        k.sched_sample({int(found->second), s.ts_ns, s.run_delay_ns, 0});
+      });
     } else {
       g.unmapped_samples[s.tid] = s;
     }
@@ -219,19 +219,34 @@ void collector_loop() {
     std::lock_guard drain(g.drain_mu);
     drain_all_locked();
     feed_sched_samples();
-    if (now > g.lag_ticks) g.analyzer.advance(std::min(now - g.lag_ticks, g.analysis_cap));
+    if (now > g.lag_ticks) {
+      const std::uint64_t watermark = std::min(now - g.lag_ticks, g.analysis_cap);
+      feed([&](record::Sink& k) { k.advance(watermark); });
+    }
   }
 }
 
-// The identity of a stream: its live slot's, or the one kept when its thread exited.
-// Precondition: info_mu is held.
-ThreadInfo info_of_stream(std::uint32_t stream) {
+// The identities and labels the analysis will need to close a window, given to the sink only
+// when new or changed (a recording carries each once). Precondition: drain_mu and info_mu held.
+void send_identities() {
+  std::unordered_map<std::uint32_t, const ThreadInfo*> now;
   for (std::size_t i = 0, n = slot_count(); i < n; ++i) {
     const Slot& s = g.slots[i];
-    if (s.ready.load(std::memory_order_acquire) && s.stream == stream) return s.info;
+    if (s.ready.load(std::memory_order_acquire)) now[s.stream] = &s.info;
   }
-  auto it = g.retired_info.find(stream);
-  return it == g.retired_info.end() ? ThreadInfo{} : it->second;
+  for (const auto& [stream, info] : g.retired_info) now.emplace(stream, &info);
+  for (const auto& [stream, info] : now) {
+    auto [it, added] = g.info_sent.try_emplace(stream, *info);
+    if (!added && it->second == *info) continue;
+    it->second = *info;
+    feed([&](record::Sink& k) { k.thread_info(stream, *info); });
+  }
+  std::erase_if(g.info_sent, [&now](const auto& kv) { return now.count(kv.first) == 0; });
+  std::lock_guard lock(g.label_mu);
+  for (; g.labels_sent < g.labels.names.size(); ++g.labels_sent) {
+    const std::string& text = g.labels.names[g.labels_sent];
+    feed([&](record::Sink& k) { k.label(std::uint32_t(g.labels_sent), text); });
+  }
 }
 
 std::uint32_t intern(Names& table, std::string_view s) {
@@ -240,21 +255,6 @@ std::uint32_t intern(Names& table, std::string_view s) {
   const auto id = std::uint32_t(table.names.size());
   table.ids.emplace(table.names.emplace_back(s), id);
   return id;
-}
-
-// Each recording carries only the labels its marks use, renumbered from 0: the table of run 200
-// of --runs 200 holds that run's labels, not every label the process ever made.
-// Precondition: label_mu is held.
-void own_labels(Recording& rec) {
-  std::unordered_map<std::uint32_t, std::uint32_t> local;
-  for (ThreadEvents& t : rec.threads) {
-    for (Event& e : t.events) {
-      if (e.kind != EventKind::kMark || e.aux >= g.labels.names.size()) continue;
-      auto [it, added] = local.emplace(e.aux, std::uint32_t(rec.labels.size()));
-      if (added) rec.labels.push_back(g.labels.names[e.aux]);
-      e.aux = it->second;
-    }
-  }
 }
 
 Slot* slot_of_current_thread() {
@@ -391,7 +391,10 @@ void note_registration(int idx, bool holder) {
     stream = s->stream;
   }
   std::lock_guard drain(g.drain_mu);
-  g.analyzer.gil_registered(std::uint8_t(idx), stream, now_ticks(), holder);
+  const std::uint64_t ts = now_ticks();
+  feed([&](record::Sink& k) {
+    k.gil_registered(std::uint8_t(idx), holder ? stream : analysis::kNoHolder, ts);
+  });
 }
 
 void store_gil(int idx, const GilAddrs& a) {
@@ -536,9 +539,37 @@ void Tracer::disarm() {
   SchedSampler::stop();
 }
 
-void Tracer::keep_events(bool keep) {
-  g.keep_raw.store(keep);
-  g_trace_calls.store(keep);
+void Tracer::keep_events(bool keep) { g_trace_calls.store(keep); }
+
+void Tracer::start_recording(std::unique_ptr<record::Writer> writer) {
+  std::lock_guard drain(g.drain_mu);
+  g.writer = std::move(writer);
+  g.tee = std::make_unique<record::Tee>(g.feed, *g.writer);
+  g.sink = g.tee.get();
+  g.record_error.clear();
+  g.info_sent.clear();  // the file starts knowing nobody
+  g.labels_sent = 0;
+}
+
+void Tracer::record_context(std::string_view key, std::string_view bytes) {
+  std::lock_guard drain(g.drain_mu);
+  if (g.writer) feed([&](record::Sink&) { g.writer->context(key, bytes); });
+}
+
+bool Tracer::recording() {
+  std::lock_guard drain(g.drain_mu);
+  return g.writer != nullptr;
+}
+
+std::string Tracer::finish_recording() {
+  std::lock_guard drain(g.drain_mu);
+  if (g.writer) {
+    feed([&](record::Sink&) { g.writer->finish(); });
+    g.sink = &g.feed;
+    g.tee.reset();
+    g.writer.reset();
+  }
+  return g.record_error;
 }
 
 void Tracer::set_blocked_limit(std::size_t pairs) {
@@ -552,7 +583,7 @@ std::uint64_t Tracer::open_window() {
   // lag) is behind it, so no event after the begin was analysed outside the window.
   std::lock_guard drain(g.drain_mu);
   const std::uint64_t begin = now_ticks();
-  g.analyzer.begin_window(begin);
+  feed([&](record::Sink& k) { k.begin_window(begin); });
   return begin;
 }
 
@@ -566,49 +597,39 @@ std::uint64_t Tracer::stamp_window_end() {
 
 WindowResult Tracer::close_window(std::uint64_t begin_ticks, std::uint64_t end_ticks,
                                   std::optional<std::uint64_t> main_sn_end) {
-  WindowResult out;
-  Recording& rec = out.recording;
   if (armed()) SchedSampler::sample_now();  // covers the window's end exactly
   std::lock_guard drain(g.drain_mu);
   drain_all_locked();
   feed_sched_samples();
   g.analysis_cap = ~std::uint64_t(0);
   const Clock clock = Clock::current();
-  const analysis::TimeScale scale =
-      clock.identity() ? analysis::TimeScale{}
-                       : analysis::TimeScale{clock.ticks0(), clock.ns0(), clock.ns_per_tick()};
-  std::vector<std::string> labels;
-  {
-    std::lock_guard lock(g.label_mu);
-    labels.assign(g.labels.names.begin(), g.labels.names.end());
-    rec.kernels.assign(g.kernels.names.begin(), g.kernels.names.end());
-  }
-  std::lock_guard info(g.info_mu);
-  out.metrics = g.analyzer.close_window(
-      end_ticks, scale, [](std::uint32_t stream) { return info_of_stream(stream); }, labels,
-      g.blocked_limit, main_sn_end);
-  std::erase_if(g.retired_info, [](const auto& kv) { return !g.analyzer.has_stream(kv.first); });
-  for (ThreadEvents& t : g.retired) cut(t.info, t.events, t.lost, end_ticks, true, clock, rec);
-  std::erase_if(g.retired, [](const ThreadEvents& t) { return t.events.empty(); });
-  for (std::size_t i = 0, n = slot_count(); i < n; ++i) {
-    Slot& s = g.slots[i];
-    if (s.ready.load(std::memory_order_acquire) && (!s.drained.empty() || s.raw_lost))
-      cut(s.info, s.drained, s.raw_lost, end_ticks, true, clock, rec);
-  }
-  rec.lost_total = out.metrics.lost + g.unslotted_lost.load();
-  rec.window_begin_ns = clock.to_ns(begin_ticks);
-  rec.window_end_ns = clock.to_ns(end_ticks);
+  analysis::CloseParams p;
+  p.begin_ticks = begin_ticks;
+  if (!clock.identity()) p.scale = {clock.ticks0(), clock.ns0(), clock.ns_per_tick()};
+  p.blocked_limit = g.blocked_limit;
+  p.main_sn_end = main_sn_end;
+  p.unslotted_lost = g.unslotted_lost.load();
   {
     std::lock_guard table(g_table_mu);
     for (const Registration& reg : g_registrations) {
       if (reg.begin_ticks > end_ticks || (reg.end_ticks && reg.end_ticks < begin_ticks)) continue;
-      rec.gils.push_back({reg.gil, reg.creator_tid, clock.to_ns(reg.begin_ticks),
-                          reg.end_ticks ? clock.to_ns(reg.end_ticks) : 0, reg.created});
+      p.gils.push_back({reg.gil, reg.creator_tid, reg.begin_ticks, reg.end_ticks, reg.created});
     }
   }
-  std::lock_guard lock(g.label_mu);
-  own_labels(rec);
-  return out;
+  {
+    std::lock_guard lock(g.label_mu);
+    p.kernels.assign(g.kernels.names.begin(), g.kernels.names.end());
+  }
+  std::lock_guard info(g.info_mu);
+  send_identities();
+  const std::string params = analysis::encode(p);
+  feed([&](record::Sink& k) {
+    k.context("close", params);
+    k.close_window(end_ticks);
+  });
+  std::erase_if(g.retired_info,
+                [](const auto& kv) { return !g.feed.analyzer().has_stream(kv.first); });
+  return g.feed.take_window();
 }
 
 std::uint32_t Tracer::intern_label(std::string_view label) { return intern(g.labels, label); }
@@ -653,7 +674,7 @@ TracerStatus Tracer::status() {
     st.lost += s.ring->lost();
   }
   st.events = g.events_total;
-  st.pending = g.analyzer.pending_events();
+  st.pending = g.feed.analyzer().pending_events();
   st.lost += g.unslotted_lost.load();
   return st;
 }

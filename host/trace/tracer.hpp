@@ -3,11 +3,13 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "analysis/stream.hpp"
+#include "analysis/analysis_sink.hpp"
+#include "record/journal.hpp"
 #include "trace/clock.hpp"
 #include "trace/event.hpp"
 #include "trace/gil_layout.h"
@@ -89,12 +91,7 @@ inline void emit_call(EventKind kind, std::uint32_t aux) {
   if (g_trace_calls.load(std::memory_order_relaxed)) emit_host(kind, aux);
 }
 
-// One closed measured window: its context and, when kept, raw events (`recording`), and the
-// figures of every GIL, computed online by the collector (`metrics`).
-struct WindowResult {
-  Recording recording;
-  analysis::WindowMetrics metrics;
-};
+using WindowResult = analysis::WindowResult;
 
 struct TracerStatus {
   bool armed = false;
@@ -133,9 +130,16 @@ class Tracer {
   // Marks the calling thread as the holder of GIL `gil` (it must hold it) and starts tracing.
   static void arm(int holder_gil);
   static void disarm();
-  // Raw events are kept for the window's Recording only when set (--events, --trace, --html);
-  // the figures never need them. Also decides whether worker calls are traced.
+  // Worker calls are traced as events only when set (a timeline will show them); the figures
+  // never need them (workers measure their own latencies).
   static void keep_events(bool keep);
+  // From now on every input of the analysis is also written to `writer` (the recording file,
+  // record/journal.hpp), until finish_recording(). A write error drops the recording, never the
+  // analysis; finish_recording() returns it ("" when the file is complete).
+  static void start_recording(std::unique_ptr<record::Writer> writer);
+  static void record_context(std::string_view key, std::string_view bytes);
+  static std::string finish_recording();
+  static bool recording();  // a recording file is being written
   // Who-blocked-whom pairs listed per GIL and window (0 = all); the rest is summed.
   static void set_blocked_limit(std::size_t pairs);
   // Opens a measured window now and returns its begin (ticks): the collector analyses every
