@@ -8,8 +8,11 @@ shared machine falls on all of them alike; medians are reported. Prints one line
 configuration: median peak RSS (ru_maxrss of the child), events lost, calls/s, and the ratio of
 the longest run's RSS to the shortest's.
 
+Modes: traced (figures only), no-trace, events (--events), record (--record: every input of
+the analysis, worker calls included, written to a file as the run goes).
+
 Usage: python3 scripts/bench_memory.py [--gilhost build/release/gilhost] [--durations 5,60]
-         [--modes traced,no-trace] [--rounds 3] [--json out.json]
+         [--modes traced,no-trace,record] [--rounds 3] [--json out.json]
 """
 import argparse
 import json
@@ -26,6 +29,7 @@ MODES = {
     "traced": [],
     "no-trace": ["--no-trace"],
     "events": ["--events", "{tmp}/events.txt"],
+    "record": ["--record", "{tmp}/run.gilrec"],
 }
 
 
@@ -47,7 +51,12 @@ def run_once(gilhost, mode, seconds, tmp):
     lost = run["gil"]["summary"]["lost_events"] if run.get("gil") else 0
     calls = sum(w["calls"] for w in run["workers"])
     wall = run["wall_ns"] / 1e9 if "wall_ns" in run else seconds
-    return {"rss_mb": rss_kb / 1024, "lost": lost, "calls_per_s": calls / wall}
+    res = {"rss_mb": rss_kb / 1024, "lost": lost, "calls_per_s": calls / wall, "file_mb": 0.0}
+    rec = os.path.join(tmp, "run.gilrec")
+    if os.path.exists(rec):
+        res["file_mb"] = os.path.getsize(rec) / 1e6  # the file grows, memory does not
+        os.unlink(rec)
+    return res
 
 
 proc_rss = {}
@@ -88,7 +97,8 @@ def main():
                     res = run_once(a.gilhost, m, d, tmp)
                     results.setdefault((m, d), []).append(res)
                     print(f"round {r + 1} {m:9} {d:5.0f} s: {res['rss_mb']:8.1f} MB "
-                          f"lost {res['lost']} calls/s {res['calls_per_s']:.3g}", flush=True)
+                          f"lost {res['lost']} calls/s {res['calls_per_s']:.3g} "
+                          f"file {res['file_mb']:.1f} MB", flush=True)
     summary = []
     for m in modes:
         for d in durations:

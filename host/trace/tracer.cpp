@@ -553,7 +553,12 @@ void Tracer::start_recording(std::unique_ptr<record::Writer> writer) {
 
 void Tracer::record_context(std::string_view key, std::string_view bytes) {
   std::lock_guard drain(g.drain_mu);
-  if (g.writer) feed([&](record::Sink&) { g.writer->context(key, bytes); });
+  if (g.writer) {
+    feed([&](record::Sink&) {
+      g.writer->context(key, bytes);
+      g.writer->flush();
+    });
+  }
 }
 
 bool Tracer::recording() {
@@ -627,6 +632,8 @@ WindowResult Tracer::close_window(std::uint64_t begin_ticks, std::uint64_t end_t
     k.context("close", params);
     k.close_window(end_ticks);
   });
+  // On disk at once: a run killed later still leaves this window readable.
+  if (g.writer) feed([](record::Sink&) { g.writer->flush(); });
   std::erase_if(g.retired_info,
                 [](const auto& kv) { return !g.feed.analyzer().has_stream(kv.first); });
   return g.feed.take_window();

@@ -1,7 +1,10 @@
 // `gilhost report FILE`: a recording replayed through the analysis, then the run's reports.
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <stdexcept>
 
+#include "cli/units.hpp"
 #include "plan/plan.hpp"
 #include "record/journal.hpp"
 #include "workload/assemble.hpp"
@@ -13,6 +16,18 @@ namespace gilhost::workload {
 int report_command(const cli::ReportOptions& o) {
   std::vector<plan::Output> outputs = plan::run_outputs(o.out);
   plan::check_outputs(outputs);
+  // A report written over its own recording would destroy what it reads.
+  struct stat in {};
+  if (stat(o.recording.c_str(), &in) == 0) {
+    for (const plan::Output& out : outputs) {
+      struct stat st {};
+      if (!out.path.empty() && stat(out.path.c_str(), &st) == 0 && st.st_dev == in.st_dev &&
+          st.st_ino == in.st_ino) {
+        throw cli::UsageError(out.option + " names the recording itself ('" + out.path +
+                              "'): give the report its own file");
+      }
+    }
+  }
   // Refused before any work, with the writer's version when the format is another one.
   const record::HeaderInfo header = record::peek_header(o.recording);
   if (header.format != record::kFormatVersion) {
@@ -34,10 +49,9 @@ int report_command(const cli::ReportOptions& o) {
                  why.c_str(), static_cast<unsigned long long>(replayed.windows));
     r.status = "partial";
   }
-  // The run's own exit status is in the reports; this command says whether they are whole.
-  r.exit_status = partial ? 1 : 0;
-  write_reports(o.out, r);
-  return r.exit_status;
+  // The run's own exit status stays in the reports; this command's says whether they are whole.
+  const bool written = write_reports(o.out, r);
+  return partial || !written ? 1 : 0;
 }
 
 }  // namespace gilhost::workload

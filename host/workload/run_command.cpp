@@ -181,7 +181,9 @@ int run_command(const cli::RunOptions& o) {
   plan::ScriptSettings known;
   plan::Plan plan = plan_before_top_level(o, known);
   if (plan.top_level_switch_interval) s.set_switch_interval(*plan.top_level_switch_interval);
-  trace::Tracer::keep_events(keeps_recordings(o));
+  // Worker calls are events only for what draws them: a timeline now, or one drawn later from
+  // the recording (gilhost report FILE --html must show what run --html would have).
+  trace::Tracer::keep_events(recording.active());
   trace::Tracer::set_blocked_limit(o.blocked_pairs);
 
   report::Report r;

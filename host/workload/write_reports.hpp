@@ -8,8 +8,8 @@ namespace gilhost::workload {
 
 // The table on stdout (stderr when a report goes to stdout, or for a script without workers,
 // whose stdout stays its own), then --json, --events, --trace and --html of `o`. Failures
-// update r.status / r.exit_status as report::write_reports says.
-void write_reports(const cli::RunOptions& o, report::Report& r);
+// update r.status / r.exit_status as report::write_reports says; returns false after one.
+bool write_reports(const cli::RunOptions& o, report::Report& r);
 
 // Whether `o` asks for a report drawn from raw events (--events, --trace, --html): those come
 // from a recording of the run.

@@ -76,6 +76,7 @@ std::string status_line(const Report& r) {
   std::string why = r.status == "failed"        ? "the run failed"
                     : r.status == "interrupted" ? "the run was interrupted"
                     : r.status == "timed_out"   ? "a worker phase ran past --timeout"
+                    : r.status == "partial"     ? "the recording stops early"
                                                 : "status " + r.status;
   return fmt::format("{}{}; exit status {}", why, first_error(r), r.exit_status);
 }
