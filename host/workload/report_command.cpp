@@ -1,6 +1,8 @@
 // `gilhost report FILE`: a recording replayed through the analysis, then the run's reports.
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <cstdio>
 #include <stdexcept>
 
@@ -36,7 +38,12 @@ int report_command(const cli::ReportOptions& o) {
                              std::to_string(record::kFormatVersion) + " (written by gilhost " +
                              header.gilhost_version + ")");
   }
+  const auto t0 = std::chrono::steady_clock::now();
   ReplayedReport replayed = replay_report(o.recording, keeps_recordings(o.out));
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  spdlog::info("{}: {} events in {} windows analysed in {:.2f} s ({:.1f} M events/s)", o.recording,
+               replayed.read.events, replayed.windows, s,
+               s > 0 ? double(replayed.read.events) / s / 1e6 : 0.0);
   report::Report& r = replayed.report;
   const bool partial = !replayed.read.complete || !replayed.ended;
   if (partial) {
