@@ -3,9 +3,14 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 #include <unordered_map>
 
 #include "build_info.hpp"
@@ -31,21 +36,52 @@ std::uint8_t* put_bytes(std::uint8_t* p, std::string_view s) {
 
 }  // namespace
 
+// Finished chunks are written by a thread of their own: a slow disk (writeback, another
+// program's I/O) must not stall the caller, the tracer's collector, which has to keep draining
+// the rings. At most kQueuedBytes wait to be written; beyond that the caller waits.
+constexpr std::size_t kQueuedBytes = std::size_t(64) << 20;
+
 struct Writer::State {
   std::string name;
   int fd = -1;
   bool own_fd = false;
   bool finished = false;
-  std::string error;  // the first write error: every later call repeats it
+  std::string error;  // the first write error: every later call repeats it (guarded by mu)
   std::vector<std::uint8_t> chunk;
   std::size_t used = detail::kChunkHeader;  // chunk header + payload built so far
-  std::uint64_t offset = 0, records = 0, events = 0;
+  std::atomic<std::uint64_t> offset{0};
+  std::uint64_t records = 0, events = 0;
   std::unordered_map<std::uint32_t, detail::StreamCoder> streams;
+  // The writing thread and its queue.
+  mutable std::mutex mu;
+  std::condition_variable to_write, written;
+  std::deque<std::vector<std::uint8_t>> queue;
+  std::vector<std::vector<std::uint8_t>> spare;  // written buffers, reused
+  std::size_t queued = 0;
+  bool busy = false, stop = false;
+  std::thread io;
 
-  // Here rather than in ~Writer: a constructor that throws after open() still closes.
+  // Here rather than in ~Writer: a constructor that throws after open() still closes. What is
+  // queued is written first.
   ~State() {
+    stop_io();
     if (own_fd && fd >= 0) ::close(fd);
   }
+  void start_io() {
+    io = std::thread([this] { io_loop(); });
+  }
+  void stop_io() {
+    if (!io.joinable()) return;
+    {
+      std::lock_guard lock(mu);
+      stop = true;
+    }
+    to_write.notify_all();
+    io.join();
+  }
+  void io_loop();
+  void enqueue(std::vector<std::uint8_t> bytes);
+  void drain();  // waits until everything queued is written; throws the write error
   void write_all(const std::uint8_t* p, std::size_t n);
   void write_header();
   void emit_chunk();
@@ -64,14 +100,61 @@ void Writer::State::write_all(const std::uint8_t* p, std::size_t n) {
     ssize_t w = ::write(fd, p, n);
     if (w < 0 && errno == EINTR) continue;
     if (w <= 0) {
-      error =
+      std::string e =
           fmt::format("cannot write {}: {}", name, w < 0 ? std::strerror(errno) : "no progress");
-      throw std::runtime_error(error);
+      {
+        std::lock_guard lock(mu);
+        error = e;
+      }
+      throw std::runtime_error(e);
     }
     p += w;
     n -= std::size_t(w);
     offset += std::uint64_t(w);
   }
+}
+
+void Writer::State::io_loop() {
+  std::unique_lock lock(mu);
+  for (;;) {
+    to_write.wait(lock, [this] { return stop || !queue.empty(); });
+    if (queue.empty()) return;  // stopped, and everything queued is written
+    std::vector<std::uint8_t> bytes = std::move(queue.front());
+    queue.pop_front();
+    busy = true;
+    const bool failed = !error.empty();
+    lock.unlock();
+    if (!failed) {
+      try {
+        write_all(bytes.data(), bytes.size());
+      } catch (const std::runtime_error&) {  // kept in `error` for the caller
+      }
+    }
+    lock.lock();
+    busy = false;
+    queued -= bytes.size();
+    if (bytes.capacity() <= detail::kChunkHeader + kChunkBytes && spare.size() < 4) {
+      spare.push_back(std::move(bytes));
+    }
+    written.notify_all();
+  }
+}
+
+void Writer::State::enqueue(std::vector<std::uint8_t> bytes) {
+  std::unique_lock lock(mu);
+  written.wait(lock, [&] {
+    return !error.empty() || queued + bytes.size() <= kQueuedBytes || queue.empty();
+  });
+  if (!error.empty()) throw std::runtime_error(error);
+  queued += bytes.size();
+  queue.push_back(std::move(bytes));
+  to_write.notify_one();
+}
+
+void Writer::State::drain() {
+  std::unique_lock lock(mu);
+  written.wait(lock, [this] { return queue.empty() && !busy; });
+  if (!error.empty()) throw std::runtime_error(error);
 }
 
 void Writer::State::write_header() {
@@ -100,10 +183,20 @@ void Writer::State::emit_chunk() {
     std::vector<std::uint8_t> big;
     big.swap(chunk);
     chunk.resize(detail::kChunkHeader + kChunkBytes);
-    write_all(big.data(), n);
+    big.resize(n);
+    enqueue(std::move(big));
     return;
   }
-  write_all(h, n);
+  std::vector<std::uint8_t> out;
+  {
+    std::lock_guard lock(mu);
+    if (!spare.empty()) {
+      out = std::move(spare.back());
+      spare.pop_back();
+    }
+  }
+  out.assign(h, h + n);
+  enqueue(std::move(out));
 }
 
 // Room for a record of at most `max_bytes`: the current chunk if it fits, else a new one
@@ -119,7 +212,10 @@ std::uint8_t* Writer::State::reserve(std::size_t max_bytes) {
 }
 
 void Writer::State::check_open() const {
-  if (!error.empty()) throw std::runtime_error(error);
+  {
+    std::lock_guard lock(mu);
+    if (!error.empty()) throw std::runtime_error(error);
+  }
   if (finished) throw std::logic_error(fmt::format("{}: recording already finished", name));
 }
 
@@ -139,6 +235,7 @@ Writer::Writer(const std::string& path) : s_(std::make_unique<State>()) {
   s_->own_fd = true;
   s_->chunk.resize(detail::kChunkHeader + kChunkBytes);
   s_->write_header();
+  s_->start_io();
 }
 
 Writer::Writer(int fd, std::string name) : s_(std::make_unique<State>()) {
@@ -146,11 +243,12 @@ Writer::Writer(int fd, std::string name) : s_(std::make_unique<State>()) {
   s_->fd = fd;
   s_->chunk.resize(detail::kChunkHeader + kChunkBytes);
   s_->write_header();
+  s_->start_io();
 }
 
 Writer::~Writer() {
   // No end record: the file reads as truncated, with every record written so far.
-  if (!s_->finished && s_->error.empty() && s_->used > detail::kChunkHeader) {
+  if (!s_->finished && s_->used > detail::kChunkHeader) {
     try {
       s_->emit_chunk();
     } catch (const std::exception&) {  // destructors never throw; the file reads as truncated
@@ -257,6 +355,7 @@ void Writer::context(std::string_view key, std::string_view bytes) {
 void Writer::flush() {
   s_->check_open();
   if (s_->used > detail::kChunkHeader) s_->emit_chunk();
+  s_->drain();
 }
 
 void Writer::finish() {
@@ -265,6 +364,8 @@ void Writer::finish() {
   p = put_varint(put_varint(p, s_->records), s_->events);
   s_->commit(p);
   s_->emit_chunk();
+  s_->drain();
+  s_->stop_io();
   s_->finished = true;
   if (s_->own_fd) {
     int fd = s_->fd;

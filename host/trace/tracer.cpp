@@ -365,6 +365,10 @@ void Tracer::init(std::size_t ring_capacity_events) {
     g.armed.store(false);
     t_trace.dead = true;
     new (&g.collector) std::thread();  // the parent's thread object does not exist here
+    // The recording is the parent's; its writing thread does not exist here either.
+    (void)g.writer.release();
+    (void)g.tee.release();
+    g.sink = &g.feed;
     // The parent's threads may have held these at fork(); in the child nobody will release
     // them (gilhost.mark() in the child takes label_mu).
     new (&g.stop_mu) std::mutex();

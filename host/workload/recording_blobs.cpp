@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "report/json/json_report.hpp"
+
 namespace gilhost::workload {
 namespace {
 
@@ -114,18 +116,9 @@ std::string text(const Json& j) { return j.dump(-1, ' ', false, Json::error_hand
 
 }  // namespace
 
+// The JSON report's own context block: a recording keeps what the report shows.
 std::string encode(const report::Context& c) {
-  return text(Json{{"gilhost_version", c.gilhost_version},
-                   {"python_version", c.python_version},
-                   {"python_executable", c.python_executable},
-                   {"cpu_model", c.cpu_model},
-                   {"cpu_count", c.cpu_count},
-                   {"switch_interval_ns", c.switch_interval_ns},
-                   {"argv", c.argv},
-                   {"date", c.date},
-                   {"clock_source", c.clock_source},
-                   {"traced", c.traced},
-                   {"script", c.script}});
+  return report::context_json(c).dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 report::Context decode_run(std::string_view bytes) {

@@ -7,23 +7,13 @@ import tempfile
 import unittest
 import zlib
 
-from gilhost_test import GilhostTestCase, run, script
+from gilhost_test import TempDirTestCase, GilhostTestCase, run, script
 
 MIX = script("record_mix.py")
 EXPORTS = ("json", "html", "trace", "events")
 
 
-class RecordTest(GilhostTestCase):
-    def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.dir = self.tmp.name
-
-    def tearDown(self):
-        self.tmp.cleanup()
-
-    def path(self, name):
-        return os.path.join(self.dir, name)
-
+class RecordTest(TempDirTestCase):
     def exports(self, tag):
         return [a for e in EXPORTS for a in (f"--{e}", self.path(f"{tag}.{e}"))]
 
