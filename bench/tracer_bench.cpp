@@ -31,8 +31,8 @@ void BM_ReleaseReacquire(benchmark::State& state) {
   PyGILState_Release(g);
   state.SetItemsProcessed(state.iterations());
   if (state.thread_index() == 0) {
-    // Drop what was recorded so memory stays flat across repetitions.
-    gilhost::trace::Tracer::snapshot(0, gilhost::trace::now_ticks(), true);
+    // Analyse what was recorded so memory stays flat across repetitions.
+    gilhost::trace::Tracer::close_window(0, gilhost::trace::now_ticks());
   }
 }
 BENCHMARK(BM_ReleaseReacquire)->Threads(1)->Threads(2)->UseRealTime();

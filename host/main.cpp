@@ -42,6 +42,8 @@ int dispatch(int argc, char** argv) {
       return gilhost::workload::run_command(inv.run);
     case gilhost::cli::Command::kSweep:
       return gilhost::workload::sweep_command(inv.sweep);
+    case gilhost::cli::Command::kReport:
+      return gilhost::workload::report_command(inv.report);
   }
   return 0;
 }

@@ -1,32 +1,25 @@
-// Order statistics of duration samples (docs/metrics.md, "Distributions").
-#include <algorithm>
-
+// Distributions of duration samples from a log-bucketed histogram (docs/metrics.md,
+// "Distributions").
 #include "analysis/metrics.hpp"
 
 namespace gilhost::analysis {
-namespace {
 
-// Nearest rank: the smallest sample with at least q% of the samples <= it, i.e. the
-// ceil(q/100 * n)-th smallest. Integer arithmetic keeps p50 of 1..100 at exactly 50.
-std::uint64_t nearest_rank(const std::vector<std::uint64_t>& sorted, std::uint64_t q) {
-  std::uint64_t n = sorted.size();
-  std::uint64_t rank = std::max<std::uint64_t>(1, (q * n + 99) / 100);
-  return sorted[rank - 1];
+Distribution distribution_of(const Histogram& h) {
+  Distribution d;
+  d.count = h.count();
+  d.total_ns = h.total();
+  d.min_ns = h.min();
+  d.p50_ns = h.percentile(50);
+  d.p90_ns = h.percentile(90);
+  d.p99_ns = h.percentile(99);
+  d.max_ns = h.max();
+  return d;
 }
 
-}  // namespace
-
-Distribution distribution_of(std::vector<std::uint64_t> samples) {
-  Distribution d;
-  if (samples.empty()) return d;
-  std::sort(samples.begin(), samples.end());
-  d.count = samples.size();
-  for (std::uint64_t s : samples) d.total_ns += s;
-  d.p50_ns = nearest_rank(samples, 50);
-  d.p90_ns = nearest_rank(samples, 90);
-  d.p99_ns = nearest_rank(samples, 99);
-  d.max_ns = samples.back();
-  return d;
+Distribution distribution_of(const std::vector<std::uint64_t>& samples) {
+  Histogram h;
+  for (std::uint64_t s : samples) h.record(s);
+  return distribution_of(h);
 }
 
 }  // namespace gilhost::analysis

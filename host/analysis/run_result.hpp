@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "analysis/histogram.hpp"
+
 namespace gilhost::analysis {
 
 struct WorkerResult {
@@ -14,8 +16,8 @@ struct WorkerResult {
   std::string name;  // "cpu-0"
   int tid = 0;
   std::uint64_t calls = 0;
-  std::vector<std::uint64_t> latencies_ns;  // one per completed call
-  std::uint64_t cpu_ns = 0;                 // CLOCK_THREAD_CPUTIME_ID over the worker phase
+  Histogram latency;         // ns per completed call, in fixed memory (docs/metrics.md)
+  std::uint64_t cpu_ns = 0;  // CLOCK_THREAD_CPUTIME_ID over the worker phase
 };
 
 enum class PhaseStatus { kComplete, kFailed, kInterrupted, kTimedOut };

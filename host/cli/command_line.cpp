@@ -75,7 +75,9 @@ struct Parser {
   bool quiet_logs = false;
   RunFlags run_flags;
   SweepFlags sweep_flags;
+  ReportFlags report_flags;
   CLI::App* run = nullptr;
+  CLI::App* report = nullptr;
   CLI::App* sweep = nullptr;
   CLI::App* info = nullptr;
 
@@ -89,6 +91,7 @@ struct Parser {
     app.add_flag("--log-quiet", quiet_logs, "Only errors on stderr");
     run = add_run(app, run_flags, inv.run);
     sweep = add_sweep(app, sweep_flags, inv.sweep);
+    report = add_report(app, report_flags, inv.report);
     info = app.add_subcommand("info", "Versions, paths, the GIL layout and a self-check");
     for (CLI::App* cmd : {run, sweep, info}) {
       cmd->add_option("--python", inv.python,
@@ -128,6 +131,10 @@ void finish(Parser& p, Invocation& inv, int argc, char** argv) {
   } else if (p.sweep->parsed()) {
     inv.command = Command::kSweep;
     validate_sweep(p.sweep_flags, inv.sweep);
+  } else if (p.report->parsed()) {
+    inv.command = Command::kReport;
+    inv.report.out.argv = inv.run.argv;
+    validate_report(p.report_flags, inv.report);
   } else if (p.info->parsed()) {
     inv.command = Command::kInfo;
   } else {

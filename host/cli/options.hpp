@@ -31,7 +31,9 @@ struct RunOptions {
   std::string events_path;
   std::string trace_path;               // Chrome trace JSON (Perfetto)
   std::string html_path;                // self-contained HTML report
+  std::string record_path;              // recording file (gilhost report reads it)
   std::size_t trace_limit = 2'000'000;  // trace events at most in --trace (0 = no limit)
+  std::size_t blocked_pairs = 100;      // who-blocked-whom pairs listed per GIL (0 = all)
   bool no_trace = false;
   std::size_t trace_buffer = 1 << 18;  // events per thread ring
   bool quiet = false;                  // no table on stdout
@@ -55,12 +57,20 @@ struct SweepOptions {
   std::string html_path;
 };
 
-enum class Command { kRun, kSweep, kInfo, kVersion, kHelp };
+// `gilhost report FILE`: the recording to read, and the exports it shares with run (the target,
+// workers and budget of `out` stay unset).
+struct ReportOptions {
+  std::string recording;
+  RunOptions out;
+};
+
+enum class Command { kRun, kSweep, kReport, kInfo, kVersion, kHelp };
 
 struct Invocation {
   Command command = Command::kHelp;
   RunOptions run;
   SweepOptions sweep;
+  ReportOptions report;
   // --python of run/sweep/info as given: "3.13", "3.11,3.12,3.13" or a python executable's path
   // (host/select/python_select.hpp resolves it). Empty: the default host.
   std::string python;

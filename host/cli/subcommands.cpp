@@ -107,30 +107,69 @@ const CLI::Validator kFileName(
     },
     "FILE");
 
+namespace {
+
+// The exports `run` and `report` share, into `o`.
+void add_exports(CLI::App* cmd, RunOptions& o, std::optional<std::string>& trace_limit) {
+  cmd->add_option("--json", o.json_path, "Write every result as JSON (docs/formats.md)")
+      ->type_name("FILE")
+      ->check(kFileName);
+  cmd->add_option("--events", o.events_path, "Write the raw GIL events (docs/formats.md)")
+      ->type_name("FILE")
+      ->check(kFileName);
+  cmd->add_option("--trace", o.trace_path,
+                  "Write a timeline for ui.perfetto.dev / chrome://tracing")
+      ->type_name("FILE")
+      ->check(kFileName);
+  cmd->add_option("--html", o.html_path, "Write a self-contained HTML report")
+      ->type_name("FILE")
+      ->check(kFileName);
+  cmd->add_option_function<std::string>(
+         "--trace-limit", [&trace_limit](const std::string& t) { trace_limit = t; },
+         "Most events in --trace; later ones are cut with a note (default 2000000, 0 = all)")
+      ->type_name("N");
+}
+
+}  // namespace
+
 CLI::App* add_run(CLI::App& app, RunFlags& f, RunOptions& o) {
   CLI::App* run = app.add_subcommand("run", "Run a script, module or code and report the GIL");
   run->footer(kRunFooter);
   add_common(run, f.common, o);
   add_setting(run, f.common, "switch_interval",
               "sys.setswitchinterval before the run (at least 1us, e.g. 5ms, 100us)", "TIME");
-  run->add_option("--json", o.json_path, "Write every result as JSON (docs/formats.md)")
-      ->type_name("FILE")
-      ->check(kFileName);
-  run->add_option("--events", o.events_path, "Write the raw GIL events (docs/formats.md)")
-      ->type_name("FILE")
-      ->check(kFileName);
-  run->add_option("--trace", o.trace_path,
-                  "Write a timeline for ui.perfetto.dev / chrome://tracing")
-      ->type_name("FILE")
-      ->check(kFileName);
-  run->add_option("--html", o.html_path, "Write a self-contained HTML report")
+  add_exports(run, o, f.trace_limit);
+  run->add_option("--record", o.record_path,
+                  "Keep every input of the analysis in FILE, for gilhost report FILE later")
       ->type_name("FILE")
       ->check(kFileName);
   run->add_option_function<std::string>(
-         "--trace-limit", [&f](const std::string& t) { f.trace_limit = t; },
-         "Most events in --trace; later ones are cut with a note (default 2000000, 0 = all)")
+         "--blocked-pairs", [&f](const std::string& t) { f.blocked_pairs = t; },
+         "Who-blocked-whom pairs listed per GIL, largest first; the rest is summed (default "
+         "100, 0 = all)")
       ->type_name("N");
   return run;
+}
+
+constexpr const char* kReportFooter = R"TXT(Examples:
+  gilhost run --record run.gilrec --duration 60s --workers cpu=2 my.py
+  gilhost report run.gilrec
+  gilhost report run.gilrec --json run.json --html run.html
+
+A recording keeps every input of the analysis (docs/formats.md, "Recording file"): the reports
+come out as `gilhost run` wrote them, or would have. A recording that stops early (the run was
+killed) gives the reports of its complete windows, marked partial, and exit status 1.)TXT";
+
+CLI::App* add_report(CLI::App& app, ReportFlags& f, ReportOptions& o) {
+  CLI::App* report =
+      app.add_subcommand("report", "Write the reports of a recording made by run --record");
+  report->footer(kReportFooter);
+  report->add_option("FILE", o.recording, "The recording (gilhost run --record FILE)")
+      ->required()
+      ->check(kFileName);
+  add_exports(report, o.out, f.trace_limit);
+  report->add_flag("--quiet", o.out.quiet, "Print no table (exports and the exit status only)");
+  return report;
 }
 
 CLI::App* add_sweep(CLI::App& app, SweepFlags& f, SweepOptions& o) {
@@ -168,9 +207,20 @@ CLI::App* add_sweep(CLI::App& app, SweepFlags& f, SweepOptions& o) {
 void validate_run(const RunFlags& f, RunOptions& o) {
   validate_common(f.common, o);
   if (f.trace_limit) o.trace_limit = parse_count(*f.trace_limit, "--trace-limit", 1ull << 40, 0);
+  if (f.blocked_pairs)
+    o.blocked_pairs = parse_count(*f.blocked_pairs, "--blocked-pairs", 1ull << 40, 0);
   if (o.no_trace && (!o.trace_path.empty() || !o.events_path.empty())) {
     throw UsageError("--trace and --events need the tracer: drop --no-trace");
   }
+  if (o.no_trace && !o.record_path.empty())
+    throw UsageError("--record needs the tracer: drop --no-trace");
+  if (o.record_path == "-")
+    throw UsageError("--record: a recording is a file (it is read back), not standard output");
+}
+
+void validate_report(const ReportFlags& f, ReportOptions& o) {
+  if (f.trace_limit)
+    o.out.trace_limit = parse_count(*f.trace_limit, "--trace-limit", 1ull << 40, 0);
 }
 
 void validate_sweep(const SweepFlags& f, SweepOptions& o) {

@@ -23,6 +23,10 @@ struct CommonFlags {
 
 struct RunFlags {
   CommonFlags common;
+  std::optional<std::string> trace_limit, blocked_pairs;
+};
+
+struct ReportFlags {
   std::optional<std::string> trace_limit;
 };
 
@@ -33,9 +37,11 @@ struct SweepFlags {
 
 CLI::App* add_run(CLI::App& app, RunFlags& f, RunOptions& o);
 CLI::App* add_sweep(CLI::App& app, SweepFlags& f, SweepOptions& o);
+CLI::App* add_report(CLI::App& app, ReportFlags& f, ReportOptions& o);
 
 // Throw UsageError on the first bad value.
 void validate_run(const RunFlags& f, RunOptions& o);
 void validate_sweep(const SweepFlags& f, SweepOptions& o);
+void validate_report(const ReportFlags& f, ReportOptions& o);
 
 }  // namespace gilhost::cli

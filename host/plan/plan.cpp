@@ -57,7 +57,8 @@ std::vector<Output> run_outputs(const cli::RunOptions& o) {
   return {{"--json", o.json_path},
           {"--events", o.events_path},
           {"--trace", o.trace_path},
-          {"--html", o.html_path}};
+          {"--html", o.html_path},
+          {"--record", o.record_path}};
 }
 
 void check_outputs(const std::vector<Output>& outputs) {

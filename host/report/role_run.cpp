@@ -5,15 +5,15 @@ namespace gilhost::report {
 
 RoleRunFigures role_run_figures(const RunRecord& run, const cli::RoleSpec& spec) {
   RoleRunFigures out;
-  std::vector<std::uint64_t> latencies;
+  analysis::Histogram latencies;
   for (const analysis::WorkerResult& w : run.phase.workers) {
     if (w.role != spec.name) continue;
     out.calls += w.calls;
     out.cpu_ns += w.cpu_ns;
-    latencies.insert(latencies.end(), w.latencies_ns.begin(), w.latencies_ns.end());
+    latencies.merge(w.latency);
   }
   const double wall = double(run.phase.wall_ns);
-  out.latency = analysis::distribution_of(std::move(latencies));
+  out.latency = analysis::distribution_of(latencies);
   out.calls_per_second = wall > 0 ? double(out.calls) * 1e9 / wall : 0.0;
   out.cpu_percent = wall > 0 ? 100.0 * double(out.cpu_ns) / wall : 0.0;
   if (run.gil && !spec.sub()) {

@@ -58,6 +58,12 @@ class Clock {
   std::uint64_t to_ns(std::uint64_t ticks) const;
   std::uint64_t ticks_of_ns(std::uint64_t ns) const;  // inverse, for durations
   static const char* source() { return g_use_tsc ? "tsc" : "clock_monotonic"; }
+  // The map's parameters, for code that converts durations itself (to_ns is the identity
+  // without a TSC).
+  bool identity() const { return !g_use_tsc; }
+  std::uint64_t ticks0() const { return ticks0_; }
+  std::uint64_t ns0() const { return ns0_; }
+  double ns_per_tick() const { return ns_per_tick_; }
 
  private:
   std::uint64_t ticks0_ = 0;

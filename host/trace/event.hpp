@@ -67,6 +67,7 @@ struct ThreadInfo {
   std::string role;         // "cpu" for gilhost workers, empty otherwise
   std::string python_name;  // threading.Thread name, "MainThread", or empty
   std::string os_name;      // pthread name at registration
+  bool operator==(const ThreadInfo&) const = default;
 };
 
 // Every event of one thread, in the order it was recorded (timestamps non-decreasing).

@@ -12,7 +12,6 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
-#include <map>
 #include <mutex>
 #include <thread>
 
@@ -101,39 +100,10 @@ void SchedSampler::stop() {
 
 void SchedSampler::sample_now() { sample_all(); }
 
-std::vector<SchedSample> SchedSampler::take_raw(std::uint64_t begin_ticks, std::uint64_t end_ticks,
-                                                bool consume) {
+void SchedSampler::take_new(std::vector<SchedSample>& out) {
+  out.clear();
   std::lock_guard lock(st().mu);
-  std::vector<SchedSample>& all = st().samples;
-  // Appended in time order, so a stable sort by tid keeps each thread's samples in time order.
-  std::stable_sort(all.begin(), all.end(),
-                   [](const SchedSample& a, const SchedSample& b) { return a.tid < b.tid; });
-  std::vector<SchedSample> out, kept;
-  for (std::size_t lo = 0; lo < all.size();) {
-    std::size_t hi = lo;
-    while (hi < all.size() && all[hi].tid == all[lo].tid) ++hi;
-    // [first, last]: the last sample at or before the window's begin up to the first one at or
-    // after its end, so that the whole window is bracketed.
-    std::size_t first = lo, last = hi - 1, keep_from = lo;
-    for (std::size_t i = lo; i < hi; ++i) {
-      if (all[i].ts_ns <= begin_ticks) first = i;
-      if (all[i].ts_ns <= end_ticks) keep_from = i;
-    }
-    for (std::size_t i = lo; i < hi; ++i) {
-      if (all[i].ts_ns >= end_ticks) {
-        last = i;
-        break;
-      }
-    }
-    out.insert(out.end(), all.begin() + std::ptrdiff_t(first),
-               all.begin() + std::ptrdiff_t(last + 1));
-    // The latest sample at or before the end still opens the next window.
-    kept.insert(kept.end(), all.begin() + std::ptrdiff_t(consume ? keep_from : lo),
-                all.begin() + std::ptrdiff_t(hi));
-    lo = hi;
-  }
-  all = std::move(kept);
-  return out;
+  out.swap(st().samples);
 }
 
 }  // namespace gilhost::trace

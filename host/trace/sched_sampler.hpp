@@ -17,20 +17,9 @@ class SchedSampler {
   static void start();
   static void stop();
   static void sample_now();
-  // The samples up to `end_ticks` (plus the last one before `begin_ticks`), converted with
-  // `to_ns`; with `consume`, samples before `end_ticks` are dropped except the last one of each
-  // thread, which still opens the next window.
-  template <typename ToNs>
-  static std::vector<SchedSample> take(std::uint64_t begin_ticks, std::uint64_t end_ticks,
-                                       bool consume, ToNs to_ns) {
-    std::vector<SchedSample> raw = take_raw(begin_ticks, end_ticks, consume);
-    for (SchedSample& s : raw) s.ts_ns = to_ns(s.ts_ns);
-    return raw;
-  }
-
- private:
-  static std::vector<SchedSample> take_raw(std::uint64_t begin_ticks, std::uint64_t end_ticks,
-                                           bool consume);
+  // Moves out every sample taken since the last call, in time order (tracer ticks): the
+  // collector hands them to the streaming analysis.
+  static void take_new(std::vector<SchedSample>& out);
 };
 
 }  // namespace gilhost::trace

@@ -16,6 +16,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include "analysis/analysis_sink.hpp"
+#include "record/tee.hpp"
 #include "trace/release_site.hpp"
 #include "trace/sched_sampler.hpp"
 
@@ -27,19 +29,27 @@ GilAddrs g_gils[kMaxGils];
 int g_gil_count = 0;
 CreationPattern g_creation;
 thread_local ThreadTrace t_trace;
+std::atomic<bool> g_trace_calls{false};
 
 namespace {
 
 constexpr std::size_t kMaxSlots = 4096;
+// How often the collector drains the rings. A 2^18-event ring then fills only above ~130 M
+// events/s per thread; the wake-ups cost nothing measurable when there is nothing to drain.
+constexpr auto kDrainPeriod = std::chrono::milliseconds(2);
+// Events are analysed in one global time order once they are this old: an event is stamped
+// before it is pushed, so a thread preempted in between publishes it late. One that comes later
+// still is counted (malformed_events), never dropped.
+constexpr std::uint64_t kAnalysisLagNs = 50'000'000;
 
-// One OS thread's events. `ring` is written by that thread only; `drained` and `lost_seen`
-// belong to whoever holds g.drain_mu; `info` is guarded by g.info_mu.
+// One OS thread's events. `ring` is written by that thread only; `lost_seen` belongs to
+// whoever holds g.drain_mu; `info` and `stream` are guarded by g.info_mu.
 struct Slot {
   std::unique_ptr<Ring> ring;
   std::atomic<bool> ready{false};
   std::atomic<bool> finished{false};  // the owning thread has exited
   ThreadInfo info;
-  std::vector<Event> drained;
+  std::uint32_t stream = 0;  // the analysis's name for this occupant of the slot
   std::uint64_t lost_seen = 0;
 };
 
@@ -60,10 +70,27 @@ struct State {
   // out of slots. Guarded by free_mu; a slot on this list has ready == false.
   std::mutex free_mu;
   std::vector<std::size_t> free_slots;
-  // Events of exited threads, moved out of their slots by the collector so that the slot and
-  // its ring serve the next thread at once (a script may start thousands of short threads
-  // before anything is consumed). Raw ticks, guarded by drain_mu.
-  std::vector<ThreadEvents> retired;
+  // The online analysis, fed by every drain, and where its inputs go: the analysis alone, or
+  // the analysis and a recording file (record::Tee). Guarded by drain_mu. Identities of exited
+  // threads' streams are kept until their last window is reported (guarded by info_mu).
+  analysis::AnalysisSink feed;
+  std::unique_ptr<record::Writer> writer;
+  std::unique_ptr<record::Tee> tee;
+  record::Sink* sink = &feed;
+  std::string record_error;  // the recording's write error; the analysis goes on without it
+  std::unordered_map<std::uint32_t, ThreadInfo> info_sent;  // identities the sink was given
+  std::size_t labels_sent = 0;
+  std::vector<Event> scratch;
+  std::vector<SchedSample> samples;  // scratch for the sampler's new samples
+  // The latest sample of each thread that has no stream yet: it opens the stream's first
+  // interval once the thread records its first event.
+  std::unordered_map<int, SchedSample> unmapped_samples;
+  std::uint32_t next_stream = 0;
+  std::unordered_map<std::uint32_t, ThreadInfo> retired_info;
+  std::uint64_t lag_ticks = 0;
+  std::uint64_t analysis_cap = ~std::uint64_t(0);  // stamp_window_end: not past here yet
+  std::uint64_t events_total = 0;
+  std::size_t blocked_limit = analysis::kBlockedPairsListed;
   pthread_key_t exit_key;
   std::atomic<std::uint64_t> unslotted_lost{0};
   std::atomic<bool> armed{false};
@@ -86,16 +113,48 @@ std::size_t slot_count() {
   return std::min(g.next_slot.load(std::memory_order_acquire), kMaxSlots);
 }
 
+// Gives one input to the analysis (and the recording). A recording that cannot be written
+// (disk full) is dropped with its error kept for the end of the run; the analysis goes on.
+// Precondition: drain_mu is held.
+template <typename F>
+void feed(F&& call) {
+  if (g.sink == &g.feed) return call(g.feed);
+  try {
+    call(*g.sink);
+  } catch (const std::runtime_error& e) {
+    g.record_error = e.what();
+    g.sink = &g.feed;
+    g.tee.reset();
+    try {
+      g.writer.reset();
+    } catch (const std::exception&) {  // the same error again while flushing
+    }
+  }
+}
+
+// Moves a slot's published events into the analysis. Precondition: drain_mu is held.
+void drain_slot(Slot& s) {
+  g.scratch.clear();
+  s.ring->drain_into(g.scratch);
+  const std::uint64_t lost_now = s.ring->lost();
+  const std::uint64_t lost = lost_now - s.lost_seen;
+  s.lost_seen = lost_now;
+  g.events_total += g.scratch.size();
+  feed([&](record::Sink& k) {
+    if (!g.scratch.empty()) k.add_events(s.stream, g.scratch.data(), g.scratch.size());
+    if (lost) k.add_lost(s.stream, lost);
+  });
+}
+
 // Precondition: drain_mu is held and the slot's thread has exited (so its ring is final).
 void retire(std::size_t i) {
   Slot& s = g.slots[i];
-  s.ring->drain_into(s.drained);
-  std::uint64_t lost = s.ring->lost() - s.lost_seen;
-  if (!s.drained.empty() || lost) {
+  drain_slot(s);
+  feed([&](record::Sink& k) { k.end_stream(s.stream); });
+  {
     std::lock_guard info(g.info_mu);
-    g.retired.push_back(ThreadEvents{s.info, std::move(s.drained), lost});
+    g.retired_info[s.stream] = s.info;
   }
-  s.drained = {};
   s.ready.store(false, std::memory_order_release);
   std::lock_guard lock(g.free_mu);
   g.free_slots.push_back(i);
@@ -109,36 +168,84 @@ void drain_all_locked() {
     if (s.finished.load(std::memory_order_acquire)) {
       retire(i);
     } else {
-      s.ring->drain_into(s.drained);
+      drain_slot(s);
     }
   }
 }
 
-// Appends to `rec` the events of `events` up to `end_ticks`; drops them from `events` (and
-// zeroes `lost`, now reported) when `consume` is set.
-void cut(const ThreadInfo& info, std::vector<Event>& events, std::uint64_t& lost,
-         std::uint64_t end_ticks, bool consume, const Clock& clock, Recording& rec) {
-  auto last = std::upper_bound(events.begin(), events.end(), end_ticks,
-                               [](std::uint64_t t, const Event& e) { return t < e.ts_ns; });
-  if (last != events.begin() || lost) {
-    ThreadEvents te{info, {events.begin(), last}, lost};
-    for (Event& e : te.events) e.ts_ns = clock.to_ns(e.ts_ns);
-    rec.lost_total += lost;
-    rec.threads.push_back(std::move(te));
+// Hands the sampler's new run-queue samples to the analysis, by stream.
+// Precondition: drain_mu is held.
+void feed_sched_samples() {
+  SchedSampler::take_new(g.samples);
+  if (g.samples.empty() && g.unmapped_samples.empty()) return;
+  std::unordered_map<int, std::uint32_t> stream_of;
+  {
+    std::lock_guard info(g.info_mu);
+    for (std::size_t i = 0, n = slot_count(); i < n; ++i) {
+      const Slot& s = g.slots[i];
+      if (s.ready.load(std::memory_order_acquire)) stream_of[s.info.tid] = s.stream;
+    }
   }
-  if (consume) {
-    events.erase(events.begin(), last);
-    lost = 0;
+  for (auto it = g.unmapped_samples.begin(); it != g.unmapped_samples.end();) {
+    auto found = stream_of.find(it->first);
+    if (found == stream_of.end()) {
+      ++it;
+      continue;
+    }
+    feed([&](record::Sink& k) {
+      k.sched_sample({int(found->second), it->second.ts_ns, it->second.run_delay_ns, 0});
+    });
+    it = g.unmapped_samples.erase(it);
   }
+  for (const SchedSample& s : g.samples) {
+    if (auto found = stream_of.find(s.tid); found != stream_of.end()) {
+      feed([&](record::Sink& k) {
+        k.sched_sample({int(found->second), s.ts_ns, s.run_delay_ns, 0});
+      });
+    } else {
+      g.unmapped_samples[s.tid] = s;
+    }
+  }
+  // Threads that exited without an event: forget them (bounded by the live threads).
+  if (g.unmapped_samples.size() > 2 * kMaxSlots) g.unmapped_samples.clear();
 }
 
 void collector_loop() {
   std::unique_lock lock(g.stop_mu);
   while (!g.stop) {
-    // 10 ms keeps a 2^18-event ring from filling below ~26 M events/s per thread.
-    g.stop_cv.wait_for(lock, std::chrono::milliseconds(10));
+    g.stop_cv.wait_for(lock, kDrainPeriod);
+    // The watermark is read before draining: whatever is drained below it was pushed in time.
+    const std::uint64_t now = now_ticks();
     std::lock_guard drain(g.drain_mu);
     drain_all_locked();
+    feed_sched_samples();
+    if (now > g.lag_ticks) {
+      const std::uint64_t watermark = std::min(now - g.lag_ticks, g.analysis_cap);
+      feed([&](record::Sink& k) { k.advance(watermark); });
+    }
+  }
+}
+
+// The identities and labels the analysis will need to close a window, given to the sink only
+// when new or changed (a recording carries each once). Precondition: drain_mu and info_mu held.
+void send_identities() {
+  std::unordered_map<std::uint32_t, const ThreadInfo*> now;
+  for (std::size_t i = 0, n = slot_count(); i < n; ++i) {
+    const Slot& s = g.slots[i];
+    if (s.ready.load(std::memory_order_acquire)) now[s.stream] = &s.info;
+  }
+  for (const auto& [stream, info] : g.retired_info) now.emplace(stream, &info);
+  for (const auto& [stream, info] : now) {
+    auto [it, added] = g.info_sent.try_emplace(stream, *info);
+    if (!added && it->second == *info) continue;
+    it->second = *info;
+    feed([&](record::Sink& k) { k.thread_info(stream, *info); });
+  }
+  std::erase_if(g.info_sent, [&now](const auto& kv) { return now.count(kv.first) == 0; });
+  std::lock_guard lock(g.label_mu);
+  for (; g.labels_sent < g.labels.names.size(); ++g.labels_sent) {
+    const std::string& text = g.labels.names[g.labels_sent];
+    feed([&](record::Sink& k) { k.label(std::uint32_t(g.labels_sent), text); });
   }
 }
 
@@ -148,21 +255,6 @@ std::uint32_t intern(Names& table, std::string_view s) {
   const auto id = std::uint32_t(table.names.size());
   table.ids.emplace(table.names.emplace_back(s), id);
   return id;
-}
-
-// Each recording carries only the labels its marks use, renumbered from 0: the table of run 200
-// of --runs 200 holds that run's labels, not every label the process ever made.
-// Precondition: label_mu is held.
-void own_labels(Recording& rec) {
-  std::unordered_map<std::uint32_t, std::uint32_t> local;
-  for (ThreadEvents& t : rec.threads) {
-    for (Event& e : t.events) {
-      if (e.kind != EventKind::kMark || e.aux >= g.labels.names.size()) continue;
-      auto [it, added] = local.emplace(e.aux, std::uint32_t(rec.labels.size()));
-      if (added) rec.labels.push_back(g.labels.names[e.aux]);
-      e.aux = it->second;
-    }
-  }
 }
 
 Slot* slot_of_current_thread() {
@@ -243,6 +335,7 @@ Ring* claim_ring() {
   }
   {
     std::lock_guard lock(g.info_mu);
+    s.stream = g.next_stream++;
     s.info = ThreadInfo{};
     s.info.tid = int(syscall(SYS_gettid));
     char name[16] = {};
@@ -272,6 +365,10 @@ void Tracer::init(std::size_t ring_capacity_events) {
     g.armed.store(false);
     t_trace.dead = true;
     new (&g.collector) std::thread();  // the parent's thread object does not exist here
+    // The recording is the parent's; its writing thread does not exist here either.
+    (void)g.writer.release();
+    (void)g.tee.release();
+    g.sink = &g.feed;
     // The parent's threads may have held these at fork(); in the child nobody will release
     // them (gilhost.mark() in the child takes label_mu).
     new (&g.stop_mu) std::mutex();
@@ -285,6 +382,24 @@ void Tracer::init(std::size_t ring_capacity_events) {
 
 namespace {
 std::mutex g_table_mu;  // serialises writers of g_gils; readers never take it
+
+// Tells the analysis that GIL `idx` is a GIL it has never seen (a new one, or a reused index),
+// held from now on by the calling thread when `holder`: a marker in the analysis's time order.
+// Precondition: g_table_mu is not held (close_window takes it under drain_mu).
+void note_registration(int idx, bool holder) {
+  Slot* s = slot_of_current_thread();
+  if (s == nullptr) return;
+  std::uint32_t stream = 0;
+  {
+    std::lock_guard info(g.info_mu);
+    stream = s->stream;
+  }
+  std::lock_guard drain(g.drain_mu);
+  const std::uint64_t ts = now_ticks();
+  feed([&](record::Sink& k) {
+    k.gil_registered(std::uint8_t(idx), holder ? stream : analysis::kNoHolder, ts);
+  });
+}
 
 void store_gil(int idx, const GilAddrs& a) {
   GilAddrs& d = g_gils[idx];
@@ -335,23 +450,34 @@ void end_registration(int idx) {
 }  // namespace
 
 int Tracer::register_gil(const gilhost_gil_layout& l) {
-  std::lock_guard lock(g_table_mu);
-  // Already registered when create_gil was recognised (a :sub worker's GIL).
-  int idx = find_index(l.mutex);
-  if (idx < 0) idx = store_new(l, false, false);
-  if (idx < 0) return -1;
-  // The caller holds this GIL, so its own bits for a reused index must describe that; other
-  // threads that used the index's previous GIL have exited (see unregister_gil).
-  t_trace.holds |= 1ull << idx;
-  t_trace.in_mutex &= ~(1ull << idx);
+  int idx = -1;
+  bool fresh = false;
+  {
+    std::lock_guard lock(g_table_mu);
+    // Already registered when create_gil was recognised (a :sub worker's GIL): its events have
+    // been traced since, so the analysis knows its state.
+    idx = find_index(l.mutex);
+    if (idx < 0) fresh = (idx = store_new(l, false, false)) >= 0;
+    if (idx < 0) return -1;
+    // The caller holds this GIL, so its own bits for a reused index must describe that; other
+    // threads that used the index's previous GIL have exited (see unregister_gil).
+    t_trace.holds |= 1ull << idx;
+    t_trace.in_mutex &= ~(1ull << idx);
+  }
+  if (fresh && g.armed.load()) note_registration(idx, true);
   return idx;
 }
 
 int Tracer::register_created_gil(const gilhost_gil_layout& l) {
-  std::lock_guard lock(g_table_mu);
-  if (find_index(l.mutex) >= 0) return find_index(l.mutex);
-  int idx = store_new(l, true, true);
-  if (idx >= 0) t_trace.holds &= ~(1ull << idx), t_trace.in_mutex &= ~(1ull << idx);
+  int idx = -1;
+  {
+    std::lock_guard lock(g_table_mu);
+    if (find_index(l.mutex) >= 0) return find_index(l.mutex);
+    idx = store_new(l, true, true);
+    if (idx < 0) return idx;
+    t_trace.holds &= ~(1ull << idx), t_trace.in_mutex &= ~(1ull << idx);
+  }
+  if (g.armed.load()) note_registration(idx, false);
   return idx;
 }
 
@@ -400,6 +526,7 @@ void Tracer::arm(int holder_gil) {
     std::lock_guard lock(g.stop_mu);
     g.stop = false;
   }
+  g.lag_ticks = Clock::current().ticks_of_ns(kAnalysisLagNs);
   g.collector = std::thread(collector_loop);
   recompute_bounds();
 }
@@ -416,42 +543,104 @@ void Tracer::disarm() {
   SchedSampler::stop();
 }
 
-Recording Tracer::snapshot(std::uint64_t begin_ticks, std::uint64_t end_ticks, bool consume) {
-  Recording rec;
+void Tracer::keep_events(bool keep) { g_trace_calls.store(keep); }
+
+void Tracer::start_recording(std::unique_ptr<record::Writer> writer) {
+  std::lock_guard drain(g.drain_mu);
+  g.writer = std::move(writer);
+  g.tee = std::make_unique<record::Tee>(g.feed, *g.writer);
+  g.sink = g.tee.get();
+  g.record_error.clear();
+  g.info_sent.clear();  // the file starts knowing nobody
+  g.labels_sent = 0;
+}
+
+void Tracer::record_context(std::string_view key, std::string_view bytes) {
+  std::lock_guard drain(g.drain_mu);
+  if (g.writer) {
+    feed([&](record::Sink&) {
+      g.writer->context(key, bytes);
+      g.writer->flush();
+    });
+  }
+}
+
+bool Tracer::recording() {
+  std::lock_guard drain(g.drain_mu);
+  return g.writer != nullptr;
+}
+
+std::string Tracer::finish_recording() {
+  std::lock_guard drain(g.drain_mu);
+  if (g.writer) {
+    feed([&](record::Sink&) { g.writer->finish(); });
+    g.sink = &g.feed;
+    g.tee.reset();
+    g.writer.reset();
+  }
+  return g.record_error;
+}
+
+void Tracer::set_blocked_limit(std::size_t pairs) {
+  std::lock_guard drain(g.drain_mu);
+  g.blocked_limit = pairs;
+}
+
+std::uint64_t Tracer::open_window() {
+  if (!armed()) return now_ticks();
+  // Stamped under drain_mu: the collector's watermark (read before it took the lock, minus the
+  // lag) is behind it, so no event after the begin was analysed outside the window.
+  std::lock_guard drain(g.drain_mu);
+  const std::uint64_t begin = now_ticks();
+  feed([&](record::Sink& k) { k.begin_window(begin); });
+  return begin;
+}
+
+std::uint64_t Tracer::stamp_window_end() {
+  if (!armed()) return now_ticks();
+  std::lock_guard drain(g.drain_mu);
+  const std::uint64_t end = now_ticks();
+  g.analysis_cap = std::min(g.analysis_cap, end);
+  return end;
+}
+
+WindowResult Tracer::close_window(std::uint64_t begin_ticks, std::uint64_t end_ticks,
+                                  std::optional<std::uint64_t> main_sn_end) {
   if (armed()) SchedSampler::sample_now();  // covers the window's end exactly
   std::lock_guard drain(g.drain_mu);
   drain_all_locked();
+  feed_sched_samples();
+  g.analysis_cap = ~std::uint64_t(0);
   const Clock clock = Clock::current();
-  std::lock_guard info(g.info_mu);
-  for (ThreadEvents& t : g.retired) cut(t.info, t.events, t.lost, end_ticks, consume, clock, rec);
-  if (consume) {
-    std::erase_if(g.retired, [](const ThreadEvents& t) { return t.events.empty(); });
-  }
-  for (std::size_t i = 0, n = slot_count(); i < n; ++i) {
-    Slot& s = g.slots[i];
-    if (!s.ready.load(std::memory_order_acquire)) continue;
-    std::uint64_t lost_now = s.ring->lost();
-    std::uint64_t lost = lost_now - s.lost_seen;
-    cut(s.info, s.drained, lost, end_ticks, consume, clock, rec);
-    if (consume) s.lost_seen = lost_now;
-  }
-  rec.lost_total += g.unslotted_lost.load();
-  rec.window_begin_ns = clock.to_ns(begin_ticks);
-  rec.window_end_ns = clock.to_ns(end_ticks);
+  analysis::CloseParams p;
+  p.begin_ticks = begin_ticks;
+  if (!clock.identity()) p.scale = {clock.ticks0(), clock.ns0(), clock.ns_per_tick()};
+  p.blocked_limit = g.blocked_limit;
+  p.main_sn_end = main_sn_end;
+  p.unslotted_lost = g.unslotted_lost.load();
   {
     std::lock_guard table(g_table_mu);
     for (const Registration& reg : g_registrations) {
       if (reg.begin_ticks > end_ticks || (reg.end_ticks && reg.end_ticks < begin_ticks)) continue;
-      rec.gils.push_back({reg.gil, reg.creator_tid, clock.to_ns(reg.begin_ticks),
-                          reg.end_ticks ? clock.to_ns(reg.end_ticks) : 0, reg.created});
+      p.gils.push_back({reg.gil, reg.creator_tid, reg.begin_ticks, reg.end_ticks, reg.created});
     }
   }
-  rec.sched = SchedSampler::take(begin_ticks, end_ticks, consume,
-                                 [&clock](std::uint64_t t) { return clock.to_ns(t); });
-  std::lock_guard labels(g.label_mu);
-  own_labels(rec);
-  rec.kernels.assign(g.kernels.names.begin(), g.kernels.names.end());
-  return rec;
+  {
+    std::lock_guard lock(g.label_mu);
+    p.kernels.assign(g.kernels.names.begin(), g.kernels.names.end());
+  }
+  std::lock_guard info(g.info_mu);
+  send_identities();
+  const std::string params = analysis::encode(p);
+  feed([&](record::Sink& k) {
+    k.context("close", params);
+    k.close_window(end_ticks);
+  });
+  // On disk at once: a run killed later still leaves this window readable.
+  if (g.writer) feed([](record::Sink&) { g.writer->flush(); });
+  std::erase_if(g.retired_info,
+                [](const auto& kv) { return !g.feed.analyzer().has_stream(kv.first); });
+  return g.feed.take_window();
 }
 
 std::uint32_t Tracer::intern_label(std::string_view label) { return intern(g.labels, label); }
@@ -493,9 +682,10 @@ TracerStatus Tracer::status() {
     Slot& s = g.slots[i];
     if (!s.ready.load(std::memory_order_acquire)) continue;
     ++st.threads;
-    st.events += s.drained.size();
     st.lost += s.ring->lost();
   }
+  st.events = g.events_total;
+  st.pending = g.feed.analyzer().pending_events();
   st.lost += g.unslotted_lost.load();
   return st;
 }

@@ -3,9 +3,13 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "analysis/analysis_sink.hpp"
+#include "record/journal.hpp"
 #include "trace/clock.hpp"
 #include "trace/event.hpp"
 #include "trace/gil_layout.h"
@@ -84,11 +88,21 @@ inline void emit_host(EventKind kind, std::uint32_t aux) {
   if (armed()) emit(kind, 0, aux);
 }
 
+// Worker call events are only for timelines and event lists: emitted only while raw events are
+// kept (Tracer::keep_events), since the worker measures its own latencies.
+extern std::atomic<bool> g_trace_calls;
+inline void emit_call(EventKind kind, std::uint32_t aux) {
+  if (g_trace_calls.load(std::memory_order_relaxed)) emit_host(kind, aux);
+}
+
+using WindowResult = analysis::WindowResult;
+
 struct TracerStatus {
   bool armed = false;
   int gils = 0;
   int threads = 0;
-  std::uint64_t events = 0;
+  std::uint64_t events = 0;   // drained from the rings since init
+  std::uint64_t pending = 0;  // drained, not yet analysed (the collector's lag)
   std::uint64_t lost = 0;
   std::size_t ring_capacity = 0;
 };
@@ -120,9 +134,30 @@ class Tracer {
   // Marks the calling thread as the holder of GIL `gil` (it must hold it) and starts tracing.
   static void arm(int holder_gil);
   static void disarm();
-  // Events recorded in [begin, end] (ticks) plus the state before it; events before `end` are
-  // discarded afterwards when `consume` is set, so repeated runs do not grow memory.
-  static Recording snapshot(std::uint64_t begin_ticks, std::uint64_t end_ticks, bool consume);
+  // Worker calls are traced as events only when set (a timeline will show them); the figures
+  // never need them (workers measure their own latencies).
+  static void keep_events(bool keep);
+  // From now on every input of the analysis is also written to `writer` (the recording file,
+  // record/journal.hpp), until finish_recording(). A write error drops the recording, never the
+  // analysis; finish_recording() returns it ("" when the file is complete).
+  static void start_recording(std::unique_ptr<record::Writer> writer);
+  static void record_context(std::string_view key, std::string_view bytes);
+  static std::string finish_recording();
+  static bool recording();  // a recording file is being written
+  // Who-blocked-whom pairs listed per GIL and window (0 = all); the rest is summed.
+  static void set_blocked_limit(std::size_t pairs);
+  // Opens a measured window now and returns its begin (ticks): the collector analyses every
+  // event after it into the window's figures. A plain timestamp while disarmed.
+  static std::uint64_t open_window();
+  // Closes the window opened at `begin_ticks` at `end_ticks`: drains every ring, analyses up
+  // to the end and returns the figures (and the raw events since the previous window, when
+  // kept). Events after `end_ticks` stay for the next window.
+  // `main_sn_end`: the main GIL's switch_number at the end (for a hold still open there).
+  static WindowResult close_window(std::uint64_t begin_ticks, std::uint64_t end_ticks,
+                                   std::optional<std::uint64_t> main_sn_end = std::nullopt);
+  // A timestamp that will end the open window: the analysis stops there until close_window.
+  // For ends decided before the closing thread gets to close_window (the last worker's exit).
+  static std::uint64_t stamp_window_end();
   static std::uint32_t intern_label(std::string_view label);
   static std::uint32_t intern_kernel(std::string_view name);
   // Identity of the calling thread as reports should show it.

@@ -13,7 +13,9 @@
 #include "cli/units.hpp"
 #include "python/ref.hpp"
 #include "report/atomic_file.hpp"
+#include "workload/assemble.hpp"
 #include "workload/capabilities.hpp"
+#include "workload/recording_blobs.hpp"
 #include "workload/runner.hpp"
 #include "workload/script_settings.hpp"
 #include "workload/stop_signals.hpp"
@@ -98,10 +100,6 @@ int end_fork_child(Session& s, std::optional<int> status) {
   return status.value_or(0) != 0 ? *status : fin;
 }
 
-bool keeps_recordings(const cli::RunOptions& o) {
-  return !o.events_path.empty() || !o.trace_path.empty() || !o.html_path.empty();
-}
-
 std::vector<std::string> script_argv(const cli::RunOptions& o) {
   std::vector<std::string> argv;
   switch (o.target) {
@@ -182,23 +180,10 @@ bool stop_requested(Outcome& out) {
   return true;
 }
 
-// Per-GIL metrics of the phase's own-GIL sub-interpreters (the main GIL's are RunRecord::gil).
-std::vector<report::GilRecord> sub_gil_metrics(const trace::Recording& r,
-                                               const analysis::PhaseResult& p) {
-  std::vector<report::GilRecord> out;
-  for (const analysis::PhaseResult::SubGil& g : p.sub_gils) {
-    if (g.gil < 0) continue;
-    report::GilRecord rec{g.gil, g.interpreter,
-                          analysis::compute_gil_metrics(r, std::uint8_t(g.gil))};
-    rec.metrics.summary.switch_number_delta = g.switch_number_end - g.switch_number_begin;
-    rec.metrics.summary.switch_number_read = true;
-    out.push_back(std::move(rec));
-  }
-  return out;
-}
-
+// `first`: the configuration's first phase; `warmup`: measured, not reported unless it fails.
 report::RunRecord run_once(Session& s, const cli::RunOptions& o, const plan::Plan& p,
-                           const cli::WorkerSet& set, const std::vector<PyObject*>& fns) {
+                           const cli::WorkerSet& set, const std::vector<PyObject*>& fns, bool first,
+                           bool warmup) {
   PhasePlan plan{set,
                  fns,
                  p.duration,
@@ -207,19 +192,26 @@ report::RunRecord run_once(Session& s, const cli::RunOptions& o, const plan::Pla
                  s.traced(),
                  s.layout().switch_number,
                  SubScript{o.target_value, script_argv(o)}};
-  report::RunRecord rec;
-  rec.phase = run_phase(plan);
+  analysis::PhaseResult phase = run_phase(plan);
   test_pause("analysis");
-  if (s.traced()) {
-    // After abandoning a stuck worker the GIL may never come back: names are not refreshed.
-    trace::Recording r =
-        s.record(rec.phase.begin_ticks, rec.phase.end_ticks, rec.phase.switch_number_begin,
-                 rec.phase.switch_number_end, !rec.phase.abandoned);
-    rec.gil = analysis::compute_metrics(r);
-    rec.sub_gils = sub_gil_metrics(r, rec.phase);
-    if (keeps_recordings(o)) rec.recording = std::move(r);
+  if (!s.traced()) return report::RunRecord{std::move(phase)};
+  // After abandoning a stuck worker the GIL may never come back: names are not refreshed.
+  trace::WindowResult w = s.record(phase.begin_ticks, phase.end_ticks, phase.switch_number_begin,
+                                   phase.switch_number_end, !phase.abandoned);
+  if (trace::Tracer::recording()) {
+    WindowBlob blob;
+    blob.first_of_config = first;
+    // A warm-up is reported only when it did not complete (it then ends the measurement).
+    blob.kept = !warmup || phase.status != analysis::PhaseStatus::kComplete;
+    blob.workers = set;
+    blob.phase = phase;
+    blob.switch_number_begin = w.recording.switch_number_begin;
+    blob.switch_number_end = w.recording.switch_number_end;
+    blob.interval_us = w.recording.interval_us;
+    blob.census = w.recording.census;
+    trace::Tracer::record_context(kWindowKey, encode(blob));
   }
-  return rec;
+  return assemble_run(std::move(phase), w, false);
 }
 
 report::ConfigResult run_config(Session& s, const cli::RunOptions& o, const plan::Plan& plan,
@@ -239,7 +231,7 @@ report::ConfigResult run_config(Session& s, const cli::RunOptions& o, const plan
       spdlog::info("{} {} {}/{}", is_warmup ? "warm-up" : "run", cli::format_workers(set), number,
                    count);
     }
-    report::RunRecord rec = run_once(s, o, plan, set, fns.get());
+    report::RunRecord rec = run_once(s, o, plan, set, fns.get(), i == 0, is_warmup);
     record_outcome(out, rec.phase);
     if (!is_warmup || !out.complete()) cfg.runs.push_back(std::move(rec));
   }

@@ -28,9 +28,6 @@ bool in_fork_child();
 // atexit handlers, its threads), then exit with `status` (or 120 when flushing failed).
 int end_fork_child(Session& s, std::optional<int> status);
 
-// Raw events cost memory; they are kept only for the exports that draw or list them.
-bool keeps_recordings(const cli::RunOptions& o);
-
 // sys.argv of the target: [SCRIPT | -m | -c, args...].
 std::vector<std::string> script_argv(const cli::RunOptions& o);
 

@@ -1,27 +1,31 @@
 // `gilhost run`: the script, then each worker configuration's warm-up and measured runs.
 #include "workload/run_command.hpp"
 
-#include <algorithm>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
 #include <string>
 
-#include "analysis/metrics.hpp"
+#include "cli/units.hpp"
 #include "python/interpreter.hpp"
 #include "python/ref.hpp"
-#include "report/events/events_file.hpp"
-#include "report/html/html_report.hpp"
-#include "report/json/json_report.hpp"
-#include "report/output_paths.hpp"
-#include "report/report_outputs.hpp"
-#include "report/text/text_report.hpp"
-#include "report/trace/chrome_trace.hpp"
+#include "record/journal.hpp"
 #include "trace/tracer.hpp"
+#include "workload/assemble.hpp"
 #include "workload/catalog.hpp"
 #include "workload/context.hpp"
 #include "workload/phases.hpp"
+#include "workload/recording_blobs.hpp"
 #include "workload/runner.hpp"
 #include "workload/stop_signals.hpp"
 #include "workload/test_hooks.hpp"
+#include "workload/write_reports.hpp"
 
 namespace gilhost::workload {
 namespace {
@@ -54,60 +58,73 @@ void flush_python_stdio() {
   }
 }
 
-void write_reports(const cli::RunOptions& o, report::Report& r) {
-  flush_python_stdio();
-  report::Verdict v{r.status, r.exit_status};
-  // Worker results are the run's output (stdout, unless a report goes there); for a plain
-  // script stdout stays the script's own, exactly as under python3.12, and the GIL summary goes
-  // to stderr.
-  const bool report_on_stdout = report::is_stdout(o.json_path) ||
-                                report::is_stdout(o.events_path) ||
-                                report::is_stdout(o.trace_path) || report::is_stdout(o.html_path);
-  if (!o.quiet && (!r.configs.empty() || r.script_gil)) {
-    std::FILE* stream = !r.configs.empty() && !report_on_stdout ? stdout : stderr;
-    report::write_table(report::render_text(r), stream, v);
+// The recording a run writes (record/journal.hpp): the --record file, or, when a timeline report
+// is asked for, an unnamed temporary file from which those reports are drawn at the end, as
+// `gilhost report` would draw them. Started before the Session arms the tracer, so that it sees
+// every input of the analysis.
+class RunRecording {
+ public:
+  explicit RunRecording(const cli::RunOptions& o) {
+    if (o.no_trace || (o.record_path.empty() && !keeps_recordings(o))) return;
+    if (!o.record_path.empty()) {
+      path_ = name_ = o.record_path;
+      trace::Tracer::start_recording(std::make_unique<record::Writer>(path_));
+      return;
+    }
+    const char* tmpdir = std::getenv("TMPDIR");
+    const std::string dir = tmpdir && *tmpdir ? tmpdir : "/tmp";
+    std::string templ = dir + "/gilhost-recording-XXXXXX";
+    fd_ = mkostemp(templ.data(), O_CLOEXEC);
+    if (fd_ < 0) {
+      throw std::runtime_error("cannot create a temporary recording for the timeline reports in " +
+                               dir + ": " + std::strerror(errno));
+    }
+    unlink(templ.c_str());  // nothing is left behind, whatever ends the process
+    path_ = "/proc/self/fd/" + std::to_string(fd_);
+    name_ = "the temporary recording for the timeline reports";
+    trace::Tracer::start_recording(std::make_unique<record::Writer>(fd_, templ));
   }
-  report::write_reports(
-      {
-          {"--json", o.json_path, [&r] { return report::render_json(r); }},
-          {"--events", o.events_path, [&r] { return report::render_events(r); }},
-          {"--trace", o.trace_path,
-           [&r, &o] { return report::render_chrome_trace(r, o.trace_limit); }},
-          {"--html", o.html_path, [&r] { return report::render_html(r); }},
-      },
-      v, [] { return g_stop_signal.load(); });
-}
+  ~RunRecording() {
+    if (fd_ >= 0) close(fd_);
+  }
+  RunRecording(const RunRecording&) = delete;
+  RunRecording& operator=(const RunRecording&) = delete;
 
-// The GILs the script's own interpreters made (not gilhost's :sub workers), one block each.
-std::vector<report::GilRecord> script_gils(const trace::Recording& rec) {
-  std::vector<report::GilRecord> out;
-  for (const trace::GilEntry& e : rec.gils) {
-    if (!e.created || e.gil == 0) continue;
-    std::string who = "tid " + std::to_string(e.creator_tid);
-    for (const trace::ThreadEvents& t : rec.threads) {
-      if (t.info.tid == e.creator_tid && !t.info.python_name.empty()) who = t.info.python_name;
-    }
-    auto same = [&](const report::GilRecord& g) { return g.gil == e.gil; };
-    if (auto it = std::find_if(out.begin(), out.end(), same); it != out.end()) {
-      it->interpreter += " and a later GIL at the same index";
-      continue;
-    }
-    std::string name = "GIL " + std::to_string(e.gil) + " (created by " + who + ")";
-    out.push_back({e.gil, name, analysis::compute_gil_metrics(rec, std::uint8_t(e.gil))});
+  bool active() const { return !path_.empty(); }
+  void context(const report::Context& c) const {
+    if (active()) trace::Tracer::record_context(kRunKey, encode(c));
   }
-  return out;
-}
+  // Ends the file with the run's outcome. With a timeline report asked for, `r` becomes the
+  // Report replayed from the file: the same figures, plus the raw events.
+  void finish(const cli::RunOptions& o, report::Report& r) const {
+    if (!active()) return;
+    trace::Tracer::record_context(kEndKey, encode(EndBlob{r.status, r.exit_status, r.abandoned}));
+    const std::string error = trace::Tracer::finish_recording();
+    if (!error.empty()) {
+      std::fprintf(stderr, "gilhost: error: %s: %s\n",
+                   o.record_path.empty() ? name_.c_str() : "--record", error.c_str());
+      if (r.exit_status == 0) r.exit_status = 1;
+      if (r.status == "complete") r.status = "failed";
+      return;
+    }
+    if (keeps_recordings(o)) r = std::move(replay_report(path_, true).report);
+  }
+
+ private:
+  std::string path_, name_;
+  int fd_ = -1;
+};
 
 // Where a script run without workers starts: its window opens before the top level runs.
 struct ScriptStart {
-  std::uint64_t ticks = trace::now_ticks();
+  std::uint64_t ticks = trace::Tracer::open_window();
   std::uint64_t switch_number = 0;
   std::chrono::steady_clock::time_point wall = std::chrono::steady_clock::now();
 };
 
 // A script run without workers: the GIL over its whole execution, like python3.12 SCRIPT.
-void finish_script_run(Session& s, const cli::RunOptions& o, std::optional<int> script_status,
-                       const ScriptStart& start, report::Report& r) {
+void finish_script_run(Session& s, std::optional<int> script_status, const ScriptStart& start,
+                       report::Report& r) {
   // As python3.12 does in Py_FinalizeEx, after sys.exit() too: the non-daemon threads are
   // joined inside the window, so their GIL events are recorded (daemon threads are not waited
   // for, and whatever they do after the window is not in any report).
@@ -115,11 +132,19 @@ void finish_script_run(Session& s, const cli::RunOptions& o, std::optional<int> 
   if (!script_status) script_status = joined;
   r.script_wall_ns = std::uint64_t((std::chrono::steady_clock::now() - start.wall).count());
   if (s.traced()) {
-    trace::Recording rec =
+    trace::WindowResult w =
         s.record(start.ticks, trace::now_ticks(), start.switch_number, s.switch_number());
-    r.script_gil = analysis::compute_metrics(rec);
-    r.script_gils = script_gils(rec);
-    if (keeps_recordings(o)) r.script_recording = std::move(rec);
+    if (trace::Tracer::recording()) {
+      WindowBlob blob;
+      blob.script = true;
+      blob.switch_number_begin = w.recording.switch_number_begin;
+      blob.switch_number_end = w.recording.switch_number_end;
+      blob.interval_us = w.recording.interval_us;
+      blob.census = w.recording.census;
+      blob.script_wall_ns = r.script_wall_ns;
+      trace::Tracer::record_context(kWindowKey, encode(blob));
+    }
+    assemble_script(r, w, false);
   }
   r.exit_status = script_status.value_or(0);
   if (r.exit_status != 0) {
@@ -142,13 +167,24 @@ void run_configs(Session& s, const cli::RunOptions& o, const plan::Plan& plan, r
 
 int run_command(const cli::RunOptions& o) {
   install_test_hooks();
-  if (check_target(o, true)) return run_catalog(o);
+  if (check_target(o, true)) {
+    if (!o.record_path.empty()) {
+      throw cli::UsageError(
+          "--record needs one script: a directory runs each experiment in its own process");
+    }
+    return run_catalog(o);
+  }
   own_stop_signals();  // from here on a stop is gilhost's to handle (stop_signals.hpp)
   plan::check_outputs(plan::run_outputs(o));
+  RunRecording recording(o);
   Session s(script_argv(o), !o.no_trace, o.trace_buffer);
   plan::ScriptSettings known;
   plan::Plan plan = plan_before_top_level(o, known);
   if (plan.top_level_switch_interval) s.set_switch_interval(*plan.top_level_switch_interval);
+  // Worker calls are events only for what draws them: a timeline now, or one drawn later from
+  // the recording (gilhost report FILE --html must show what run --html would have).
+  trace::Tracer::keep_events(recording.active());
+  trace::Tracer::set_blocked_limit(o.blocked_pairs);
 
   report::Report r;
   ScriptStart start{.switch_number = s.switch_number()};
@@ -160,12 +196,15 @@ int run_command(const cli::RunOptions& o) {
   }
   if (in_fork_child()) return end_fork_child(s, script_status);
   r.context = make_context(o, s);
+  recording.context(r.context);
 
   if (script_status || plan.worker_sets.empty()) {
-    finish_script_run(s, o, script_status, start, r);
+    finish_script_run(s, script_status, start, r);
   } else {
     run_configs(s, o, plan, r);
   }
+  flush_python_stdio();
+  recording.finish(o, r);
   write_reports(o, r);
   return end_session(s, {r.status, r.exit_status, r.abandoned});
 }

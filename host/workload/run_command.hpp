@@ -9,6 +9,10 @@ namespace gilhost::workload {
 // when interrupted). Throws cli::UsageError for mistakes found before any work was done.
 int run_command(const cli::RunOptions& options);
 
+// `gilhost report FILE`: the reports of a recording, as the run that made it wrote (or would
+// have written) them. Returns 0, or 1 when the recording stops early or a report failed.
+int report_command(const cli::ReportOptions& options);
+
 // `gilhost info`: versions, paths, the GIL layout and the tracer self-check. Returns 0 when the
 // self-check passes.
 int info_command();

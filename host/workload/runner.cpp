@@ -127,27 +127,22 @@ bool ran_its_body(PyObject* result) {
 
 void call_loop(Worker& w, Sync& sync, const PhasePlan& plan) {
   const std::uint64_t max_calls = plan.calls.value_or(~0ull);
-  try {
-    w.result.latencies_ns.reserve(
-        plan.calls ? std::size_t(std::min<std::uint64_t>(*plan.calls, 1u << 20)) : 4096);
-  } catch (const std::bad_alloc&) {  // only an optimisation
-  }
   while (!sync.stop.load(std::memory_order_relaxed) && w.result.calls < max_calls &&
          Clock::now() < sync.deadline) {
-    trace::emit_host(trace::EventKind::kCallBegin, std::uint32_t(w.result.calls));
+    trace::emit_call(trace::EventKind::kCallBegin, std::uint32_t(w.result.calls));
     auto t0 = Clock::now();
     w.call_started_ns.store(t0.time_since_epoch().count(), std::memory_order_relaxed);
     python::Ref r(PyObject_CallNoArgs(w.function));
     w.call_started_ns.store(0, std::memory_order_relaxed);
     auto t1 = Clock::now();
     if (g_in_forked_child.load(std::memory_order_relaxed)) exit_forked_child();
-    trace::emit_host(trace::EventKind::kCallEnd, std::uint32_t(w.result.calls));
+    trace::emit_call(trace::EventKind::kCallEnd, std::uint32_t(w.result.calls));
     if (!r || !ran_its_body(r.get())) {
       record_failure(w, sync);
       return;
     }
     try {
-      w.result.latencies_ns.push_back(std::uint64_t((t1 - t0).count()));
+      w.result.latency.record(std::uint64_t((t1 - t0).count()));
     } catch (const std::bad_alloc&) {  // a worker failure like any MemoryError, not terminate
       PyErr_NoMemory();
       record_failure(w, sync);
@@ -200,11 +195,13 @@ void worker_main(Worker& w, Sync& sync, const PhasePlan& plan) {
   call_loop(w, sync, plan);
   w.owned_function = python::Ref();  // with the GIL held, which the main thread may not have then
   w.result.cpu_ns = cpu_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0;
-  w.result.latencies_ns.shrink_to_fit();  // kept for the report: no spare capacity per run
   detach(w, gstate);
-  std::uint64_t end = trace::now_ticks();
   python::set_current_worker(nullptr);
   std::lock_guard lock(sync.mu);
+  // Stamped under `mu`, so the last worker's stamp is the latest: it ends the window, and the
+  // tracer's analysis must not run past it before the window is closed.
+  const bool last = sync.done + 1 == sync.ready;
+  const std::uint64_t end = last ? trace::Tracer::stamp_window_end() : trace::now_ticks();
   sync.last_end_ticks = std::max(sync.last_end_ticks, end);
   ++sync.done;
   w.finished = true;
@@ -454,7 +451,7 @@ analysis::PhaseResult run_phase(const PhasePlan& caller_plan) {
     // Every worker is attached and waiting with the GIL free: the window starts here.
     result.switch_number_begin = read_switch_number(plan);
     read_sub_switch_numbers(subs, result, true);
-    result.begin_ticks = trace::now_ticks();
+    result.begin_ticks = trace::Tracer::open_window();
     result.process_cpu_ns = cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
     if (plan.duration) sync.deadline = Clock::now() + *plan.duration;
     sync.go = true;

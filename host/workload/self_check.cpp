@@ -61,7 +61,7 @@ SelfCheck run_self_check(Session& s, unsigned rounds) {
     std::unique_lock lock(t.mu);
     t.cv.wait(lock, [&] { return t.attached == 2; });
     sn0 = s.switch_number();
-    begin = trace::now_ticks();
+    begin = trace::Tracer::open_window();
     t.go = true;
   }
   t.cv.notify_all();
@@ -71,8 +71,8 @@ SelfCheck run_self_check(Session& s, unsigned rounds) {
   std::uint64_t sn1 = s.switch_number();
   PyEval_RestoreThread(main_ts);
 
-  trace::Recording rec = s.record(begin, end, sn0, sn1);
-  analysis::GilMetrics m = analysis::compute_metrics(rec);
+  trace::WindowResult w = s.record(begin, end, sn0, sn1);
+  analysis::GilMetrics m = Session::gil_metrics(w, 0);
   SelfCheck c;
   // 2 turns per round plus each player's final re-acquire to detach (PyGILState_Release).
   c.turns = 2ull * rounds + 2;

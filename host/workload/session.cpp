@@ -161,16 +161,20 @@ std::uint64_t Session::interval_us() const {
   return __atomic_load_n(layout_.interval, __ATOMIC_RELAXED);
 }
 
-trace::Recording Session::record(std::uint64_t begin, std::uint64_t end, std::uint64_t sn_begin,
-                                 std::uint64_t sn_end, bool refresh_names) {
+trace::WindowResult Session::record(std::uint64_t begin, std::uint64_t end, std::uint64_t sn_begin,
+                                    std::uint64_t sn_end, bool refresh_names) {
   if (refresh_names) refresh_python_names();
-  trace::Recording rec = trace::Tracer::snapshot(begin, end, true);
-  rec.switch_number_begin = sn_begin;
-  rec.switch_number_end = sn_end;
-  rec.interval_us = interval_us();
-  rec.drop_request_read = gilhost_drop_request_readable() != 0;
-  if (refresh_names) rec.census = take_census(layout_);
-  return rec;
+  trace::WindowResult w = trace::Tracer::close_window(begin, end, sn_end);
+  w.recording.switch_number_begin = sn_begin;
+  w.recording.switch_number_end = sn_end;
+  w.recording.interval_us = interval_us();
+  w.recording.drop_request_read = gilhost_drop_request_readable() != 0;
+  if (refresh_names) w.recording.census = take_census(layout_);
+  return w;
+}
+
+analysis::GilMetrics Session::gil_metrics(trace::WindowResult& w, int gil) {
+  return analysis::gil_metrics_of(w.metrics, std::uint8_t(gil), w.recording);
 }
 
 void Session::set_switch_interval(std::chrono::nanoseconds interval) {

@@ -11,6 +11,7 @@
 #include "python/interpreter.hpp"
 #include "trace/event.hpp"
 #include "trace/gil_layout.h"
+#include "trace/tracer.hpp"
 
 namespace gilhost::workload {
 
@@ -29,10 +30,15 @@ class Session {
   bool traced() const { return traced_; }
   std::uint64_t switch_number() const;
   std::uint64_t interval_us() const;
-  // Events between the two tracer timestamps, with thread names refreshed from threading.
+  // Closes the measured window opened at `begin_ticks` (trace::Tracer::open_window): its
+  // figures, and its raw events when kept, with thread names refreshed from threading.
   // Precondition: the GIL is held when `refresh_names` is set.
-  trace::Recording record(std::uint64_t begin_ticks, std::uint64_t end_ticks,
-                          std::uint64_t sn_begin, std::uint64_t sn_end, bool refresh_names = true);
+  trace::WindowResult record(std::uint64_t begin_ticks, std::uint64_t end_ticks,
+                             std::uint64_t sn_begin, std::uint64_t sn_end,
+                             bool refresh_names = true);
+  // The figures of GIL `gil` (tracer index) in a closed window; call for sub-interpreter GILs
+  // before the main one (0), whose figures are moved out.
+  static analysis::GilMetrics gil_metrics(trace::WindowResult& w, int gil);
   // sys.setswitchinterval with `interval` rounded to whole microseconds (what CPython keeps).
   // Raises cli::UsageError when Python refuses.
   void set_switch_interval(std::chrono::nanoseconds interval);

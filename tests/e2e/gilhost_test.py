@@ -61,6 +61,20 @@ class GilhostTestCase(unittest.TestCase):
         self.assertTrue(lines[0].startswith("gilhost: error: "), lines[0])
 
 
+class TempDirTestCase(GilhostTestCase):
+    """A test with its own temporary directory, `self.dir`; `self.path(name)` is a file in it."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = self.tmp.name
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+
 def sanitized():
     """True for the ASan/UBSan build, which reserves terabytes of address space (no ulimit -v)."""
     return os.sep + "asan" + os.sep in BIN

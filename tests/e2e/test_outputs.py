@@ -10,23 +10,13 @@ import tempfile
 import threading
 import unittest
 
-from gilhost_test import BIN, GilhostTestCase, run, script
+from gilhost_test import TempDirTestCase, BIN, GilhostTestCase, run, script
 
 SIGNALS = script("signals.py")
 WORKERS = ("--workers", "cpu=1", "--calls", "3", SIGNALS)
 
 
-class OutputPathsTest(GilhostTestCase):
-    def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.dir = self.tmp.name
-
-    def tearDown(self):
-        self.tmp.cleanup()
-
-    def path(self, name):
-        return os.path.join(self.dir, name)
-
+class OutputPathsTest(TempDirTestCase):
     def test_devices_are_written_in_place(self):
         for device in ("/dev/null", "/dev/zero"):
             with self.subTest(device=device):

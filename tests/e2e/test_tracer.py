@@ -54,9 +54,11 @@ class TracerGroundTruthTest(GilhostTestCase):
         self.assertGreaterEqual(min(ratios), 1.0)
         self.assertLessEqual(statistics.median(ratios), 1.01)
         self.assertGreaterEqual(min(e - b for b, e in sections), 20e6)  # spin_for's promise
-        # The report's figure is the same holds: its longest is the longest in the events.
+        # The report's figure is the same holds: its longest is the longest in the events. A
+        # duration is converted from TSC ticks as a duration, the events' timestamps each on
+        # their own: the two agree within 1 ns (docs/metrics.md, "Distributions").
         longest = max(h[1] - h[0] for h in holds if gil_events.inside(h, [rec.window]))
-        self.assertLessEqual(longest, thread_of(run0, "holder-0")["hold"]["max_ns"])
+        self.assertLessEqual(longest, thread_of(run0, "holder-0")["hold"]["max_ns"] + 1)
 
     def test_two_cpu_workers_share_the_gil_at_the_switch_interval(self):
         interval = 20_000_000

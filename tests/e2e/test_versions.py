@@ -1,8 +1,12 @@
 """What differs between CPython versions, checked on the host under test: the capabilities
 record every report carries, and the GIL protocol facts the tracer depends on."""
+import json
+import os
+import subprocess
+import tempfile
 import unittest
 
-from gilhost_test import (HAS_OWN_GIL, PYTHON, PYTHON_MINOR, SUBINTERPRETERS_MODULE,
+from gilhost_test import (HAS_OWN_GIL, LAUNCHER, PYTHON, PYTHON_MINOR, SUBINTERPRETERS_MODULE,
                           GilhostTestCase, run, run_json, script)
 
 
@@ -53,6 +57,29 @@ class VersionTest(GilhostTestCase):
         caller = next(t for t in data["script_gil"]["threads"] if t["name"] == "caller")
         self.assertGreater(caller["hold"]["count"], 0)
         self.assertEqual(caller["wait"]["count"], caller["hold"]["count"])
+
+    def test_a_recording_reports_this_versions_figures_on_the_default_host(self):
+        # `gilhost report` replays on whatever host runs it (the launcher's default): the
+        # figures, and which of them exist, are the recording CPython's, byte for byte.
+        if not LAUNCHER:
+            raise unittest.SkipTest("GILHOST_LAUNCHER is not set (run through ctest)")
+        with tempfile.TemporaryDirectory() as tmp:
+            rec, live, again = (os.path.join(tmp, n) for n in ("r.gilrec", "live.json", "again.json"))
+            proc = run("run", "--quiet", "--record", rec, "--json", live, "--workers", "spin=2",
+                       "--duration", "0.2s", script("forced_cases.py"))
+            self.assertOk(proc)
+            replay = subprocess.run([LAUNCHER, "report", "--quiet", rec, "--json", again],
+                                    capture_output=True, text=True, timeout=120)
+            self.assertOk(replay)
+            with open(live, "rb") as f, open(again, "rb") as g:
+                self.assertEqual(f.read(), g.read())
+            with open(again) as f:
+                data = json.load(f)
+        caps = data["context"]["python_capabilities"]
+        self.assertEqual(caps["host"], PYTHON_MINOR)
+        self.assertEqual(caps["drop_request_at_release"], PYTHON < (3, 13))
+        summary = data["configs"][0]["runs"][0]["gil"]["summary"]
+        self.assertEqual(summary["voluntary_with_request"] is None, PYTHON >= (3, 13))
 
     def test_info_shows_this_versions_layout(self):
         proc = run("info")

@@ -82,7 +82,7 @@ inline report::RunRecord synthetic_run(std::uint64_t shift, bool keep_recording 
     w.name = "cpu-" + std::to_string(index);
     w.tid = tid;
     w.calls = calls;
-    w.latencies_ns = std::vector<std::uint64_t>(calls, 4'000'000);
+    w.latency.record_n(4'000'000, calls);
     w.cpu_ns = 6'000'000;
     return w;
   };

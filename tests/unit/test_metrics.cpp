@@ -82,7 +82,7 @@ TEST_CASE("distribution_of: small and empty sets", "[metrics]") {
   CHECK(three.p90_ns == 30);  // rank ceil(2.7) = 3
   CHECK(three.p99_ns == 30);
   CHECK(distribution_of({7}).p50_ns == 7);
-  Distribution none = distribution_of({});
+  Distribution none = distribution_of(std::vector<std::uint64_t>{});
   CHECK(none.count == 0);
   CHECK(none.max_ns == 0);
   CHECK(none.mean_ns() == 0.0);

@@ -93,7 +93,7 @@ analysis::WorkerResult worker(std::string role, int index, std::uint64_t calls,
   w.name = role + "-" + std::to_string(index);
   w.tid = 101 + index;
   w.calls = calls;
-  for (std::uint64_t i = 0; i < calls; ++i) w.latencies_ns.push_back(latency_ns + i % 10 * 1000);
+  for (std::uint64_t i = 0; i < calls; ++i) w.latency.record(latency_ns + i % 10 * 1000);
   w.cpu_ns = cpu_ns;
   return w;
 }
@@ -339,7 +339,8 @@ TEST_CASE("json: per-run figures equal the inputs, with units in key names", "[r
   CHECK(run["switch_number_end"] == 1207);
   const auto& w = run["workers"][2];
   CHECK(w["name"] == "io-0");
-  CHECK(w["latency_p50_ns"] == 54'000);
+  // 54,000 exactly; the histogram's bucket midpoint is within 0.78 % (docs/metrics.md).
+  CHECK(std::abs(w["latency_p50_ns"].get<double>() - 54'000) <= 54'000 / 128.0);
   CHECK_FALSE(w.contains("latencies_ns"));
   const analysis::GilSummary& in = r.configs[0].runs[0].gil->summary;
   const auto& s = run["gil"]["summary"];

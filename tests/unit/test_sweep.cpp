@@ -232,9 +232,9 @@ TEST_CASE("recommendations: one per workers set, each judged on its own points",
 report::RunRecord run_of(std::uint64_t cpu_calls, std::uint64_t io_latency_ns, double scale) {
   report::RunRecord run;
   analysis::WorkerResult cpu{"cpu", 0, "cpu-0", 1, cpu_calls, {}, 0};
-  for (std::uint64_t i = 0; i < cpu_calls; ++i) cpu.latencies_ns.push_back(1000);
+  for (std::uint64_t i = 0; i < cpu_calls; ++i) cpu.latency.record(1000);
   analysis::WorkerResult io{"io", 0, "io-0", 2, 100, {}, 0};
-  for (std::uint64_t i = 0; i < 100; ++i) io.latencies_ns.push_back(i < 98 ? 10 : io_latency_ns);
+  for (std::uint64_t i = 0; i < 100; ++i) io.latency.record(i < 98 ? 10 : io_latency_ns);
   run.phase.workers = {cpu, io};
   run.phase.wall_ns = std::uint64_t(1e9 * scale);
   analysis::GilMetrics gil;

@@ -5,6 +5,8 @@
 #include <fmt/ranges.h>
 
 #include <numeric>
+#include <optional>
+#include <unordered_map>
 
 #include "cli/units.hpp"
 
@@ -76,6 +78,7 @@ std::string status_line(const Report& r) {
   std::string why = r.status == "failed"        ? "the run failed"
                     : r.status == "interrupted" ? "the run was interrupted"
                     : r.status == "timed_out"   ? "a worker phase ran past --timeout"
+                    : r.status == "partial"     ? "the recording stops early"
                                                 : "status " + r.status;
   return fmt::format("{}{}; exit status {}", why, first_error(r), r.exit_status);
 }
@@ -170,6 +173,26 @@ void add_interpreter_groups(HtmlJson& out, const std::string& label, const RunRe
   }
 }
 
+// The kHtmlThreadsDrawn threads that held the GIL longest in the window, in recording order.
+trace::Recording longest_holders(const trace::Recording& rec, const RecordingSpans& spans) {
+  std::vector<std::pair<std::uint64_t, std::size_t>> held;
+  for (std::size_t t = 0; t < spans.threads.size(); ++t) {
+    std::uint64_t ns = 0;
+    for (const Interval& h : spans.threads[t].holds) ns += h.end - h.begin;
+    held.emplace_back(ns, t);
+  }
+  std::stable_sort(held.begin(), held.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  held.resize(std::min(held.size(), kHtmlThreadsDrawn));
+  std::vector<std::size_t> keep;
+  for (const auto& [ns, t] : held) keep.push_back(t);
+  std::sort(keep.begin(), keep.end());
+  trace::Recording out = rec;
+  out.threads.clear();
+  for (std::size_t t : keep) out.threads.push_back(rec.threads[t]);
+  return out;
+}
+
 HtmlJson recordings_json(const Report& r) {
   std::size_t n = r.script_gil ? 1 : 0;
   for (const ConfigResult& c : r.configs) n += c.runs.size();
@@ -212,12 +235,29 @@ HtmlJson html_recording(const std::string& label, const analysis::GilMetrics* gi
   }
   if (recording) {
     RecordingSpans spans = recording_spans(*recording, gil_index);
-    out["timeline"] = html_timeline(*recording, spans, span_budget);
+    std::optional<trace::Recording> fewer;
+    if (recording->threads.size() > kHtmlThreadsDrawn) {
+      fewer = longest_holders(*recording, spans);
+      spans = recording_spans(*fewer, gil_index);
+    }
+    const trace::Recording& shown = fewer ? *fewer : *recording;
+    out["timeline"] = html_timeline(shown, spans, span_budget);
+    if (fewer) {
+      out["timeline"]["threads_not_drawn"] = recording->threads.size() - shown.threads.size();
+    }
     // The row labels show each thread's held share, from the metrics.
+    std::unordered_map<int, double> held;
+    if (drawn)
+      for (const analysis::ThreadMetrics& t : drawn->threads)
+        held[t.info.tid] = t.gil.held_fraction;
     HtmlJson& threads = out["timeline"]["threads"];
-    for (std::size_t t = 0; drawn && t < threads.size() && t < drawn->threads.size(); ++t)
-      threads[t]["held_fraction"] = drawn->threads[t].gil.held_fraction;
-    if (drawn) out["histograms"] = html_histograms(*recording, spans, *drawn);
+    for (std::size_t t = 0; t < threads.size() && t < shown.threads.size(); ++t) {
+      if (auto it = held.find(shown.threads[t].info.tid); it != held.end())
+        threads[t]["held_fraction"] = it->second;
+    }
+    if (drawn)
+      out["histograms"] =
+          html_histograms(*recording, recording_spans(*recording, gil_index), *drawn);
   }
   return out;
 }
@@ -233,12 +273,19 @@ HtmlJson roles_json(const Report& r) {
 }
 
 HtmlJson html_data(const Report& r) {
-  return {{"header", html_header(r.context, r.status, status_line(r))},
-          {"traced", r.context.traced},
-          {"roles", roles_json(r)},
-          {"summaries", html_summaries(r)},
-          {"comparison", comparison_json(r)},
-          {"recordings", recordings_json(r)},
+  HtmlJson recordings = recordings_json(r);
+  HtmlJson header = html_header(r.context, r.status, status_line(r));
+  for (const HtmlJson& rec : recordings) {
+    if (!rec["timeline"].is_object() || !rec["timeline"].contains("threads_not_drawn")) continue;
+    const std::size_t left = rec["timeline"]["threads_not_drawn"].get<std::size_t>();
+    header["warnings"].push_back(fmt::format(
+        "{}: the timeline draws the {} threads that held the GIL longest; {} more are in the "
+        "figures and tables only",
+        rec["label"].get<std::string>(), rec["timeline"]["threads"].size(), left));
+  }
+  return {{"header", std::move(header)},      {"traced", r.context.traced},
+          {"roles", roles_json(r)},           {"summaries", html_summaries(r)},
+          {"comparison", comparison_json(r)}, {"recordings", std::move(recordings)},
           {"context", context_json(r)}};
 }
 

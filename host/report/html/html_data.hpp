@@ -23,6 +23,10 @@ HtmlJson html_recording(const std::string& label, const analysis::GilMetrics* gi
                         const trace::Recording* recording, std::size_t span_budget,
                         std::uint8_t gil_index = 0, const analysis::GilMetrics* drawn = nullptr);
 
+// A timeline draws at most this many threads, those that held the GIL longest; the figures and
+// tables still count every thread, and the page says how many were left out (docs/formats.md).
+inline constexpr std::size_t kHtmlThreadsDrawn = 256;
+
 // Timeline and histogram data of one recording (html_timeline.cpp).
 HtmlJson html_timeline(const trace::Recording& recording, const RecordingSpans& spans,
                        std::size_t span_budget);

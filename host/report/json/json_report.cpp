@@ -28,7 +28,7 @@ std::string thread_name(const trace::ThreadInfo& info) {
 Json distribution_json(const Distribution& d) {
   return {{"count", d.count},   {"total_ns", d.total_ns}, {"mean_ns", d.mean_ns()},
           {"p50_ns", d.p50_ns}, {"p90_ns", d.p90_ns},     {"p99_ns", d.p99_ns},
-          {"max_ns", d.max_ns}};
+          {"min_ns", d.min_ns}, {"max_ns", d.max_ns}};
 }
 
 // `drop_request_read`: false where CPython's drop request is not readable at a voluntary release
@@ -128,6 +128,8 @@ Json gil_json(const GilMetrics& m) {
           {"threads", std::move(threads)},
           {"roles", std::move(roles)},
           {"blocked", blocked_json(m)},
+          {"blocked_pairs", m.blocked_pairs},
+          {"blocked_other_ns", m.blocked_other_ns},
           {"labels", m.labels},
           {"marks", std::move(marks)}};
 }
@@ -141,7 +143,7 @@ double cpu_percent(std::uint64_t cpu_ns, std::uint64_t wall_ns) {
 }
 
 Json worker_json(const analysis::WorkerResult& w, std::uint64_t wall_ns) {
-  Distribution latency = analysis::distribution_of(w.latencies_ns);
+  Distribution latency = analysis::distribution_of(w.latency);
   return {{"name", w.name},
           {"role", w.role},
           {"index", w.index},

@@ -407,6 +407,7 @@ std::string partial_line(const Report& r) {
   std::string why = r.status == "failed"        ? "the run failed"
                     : r.status == "interrupted" ? "the run was interrupted"
                     : r.status == "timed_out"   ? "a worker phase ran past --timeout"
+                    : r.status == "partial"     ? "the recording stops early"
                                                 : "status " + r.status;
   if (const analysis::PhaseResult* p = first_error(r)) {
     std::string text = p->error_text.substr(0, p->error_text.find_last_not_of("\n ") + 1);

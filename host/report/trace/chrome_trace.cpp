@@ -229,7 +229,7 @@ std::string other_data(const Report& r, std::uint64_t origin, std::size_t max_ev
 
 }  // namespace
 
-std::string render_chrome_trace(const Report& r, std::size_t max_events) {
+std::string render_chrome_trace(const Report& r, std::size_t max_events, TraceCut* cut_out) {
   TraceBuild b = collect(r);
   std::uint64_t origin = time_origin(r);
   std::sort(b.events.begin(), b.events.end(), detail::trace_order);
@@ -242,6 +242,10 @@ std::string render_chrome_trace(const Report& r, std::size_t max_events) {
   for (const TraceEvent& e : b.events) w.event(e);
   if (cut.truncated) w.cut_note(cut);
   std::size_t written = b.events.size() + (cut.truncated ? 1 : 0);
+  if (cut_out != nullptr) {
+    *cut_out = {cut.truncated, cut.truncated ? double(cut.at_ns - origin) / 1e9 : 0.0, cut.omitted,
+                written};
+  }
   return w.finish(other_data(r, origin, max_events, written, cut));
 }
 

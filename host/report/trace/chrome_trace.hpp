@@ -14,6 +14,14 @@ namespace gilhost::report {
 // docs/formats.md, "Chrome trace". Timestamps are µs from the earliest window begin. At most
 // `max_events` timed events are written (0: no limit): the trace then keeps the earliest events,
 // closes the slices open at the cut, and says what was cut in otherData and a final instant.
-std::string render_chrome_trace(const Report& r, std::size_t max_events);
+// What the limit cut, for the caller to say so on stderr (the trace itself says it in
+// otherData and a final instant).
+struct TraceCut {
+  bool truncated = false;
+  double at_s = 0;  // where the trace ends, seconds after its origin
+  std::size_t omitted = 0;
+  std::size_t written = 0;
+};
+std::string render_chrome_trace(const Report& r, std::size_t max_events, TraceCut* cut = nullptr);
 
 }  // namespace gilhost::report

@@ -1,0 +1,55 @@
+// write_reports (write_reports.hpp).
+#include "workload/write_reports.hpp"
+
+#include <cstdio>
+
+#include "report/events/events_file.hpp"
+#include "report/html/html_report.hpp"
+#include "report/json/json_report.hpp"
+#include "report/output_paths.hpp"
+#include "report/report_outputs.hpp"
+#include "report/text/text_report.hpp"
+#include "report/trace/chrome_trace.hpp"
+#include "workload/stop_signals.hpp"
+
+namespace gilhost::workload {
+
+bool keeps_recordings(const cli::RunOptions& o) {
+  return !o.events_path.empty() || !o.trace_path.empty() || !o.html_path.empty();
+}
+
+bool write_reports(const cli::RunOptions& o, report::Report& r) {
+  report::Verdict v{r.status, r.exit_status};
+  // Worker results are the run's output (stdout, unless a report goes there); for a plain
+  // script stdout stays the script's own, exactly as under python3.12, and the GIL summary goes
+  // to stderr.
+  const bool report_on_stdout = report::is_stdout(o.json_path) ||
+                                report::is_stdout(o.events_path) ||
+                                report::is_stdout(o.trace_path) || report::is_stdout(o.html_path);
+  bool ok = true;
+  if (!o.quiet && (!r.configs.empty() || r.script_gil)) {
+    std::FILE* stream = !r.configs.empty() && !report_on_stdout ? stdout : stderr;
+    ok = report::write_table(report::render_text(r), stream, v);
+  }
+  report::TraceCut cut;
+  ok = report::write_reports(
+           {
+               {"--json", o.json_path, [&r] { return report::render_json(r); }},
+               {"--events", o.events_path, [&r] { return report::render_events(r); }},
+               {"--trace", o.trace_path,
+                [&r, &o, &cut] { return report::render_chrome_trace(r, o.trace_limit, &cut); }},
+               {"--html", o.html_path, [&r] { return report::render_html(r); }},
+           },
+           v, [] { return g_stop_signal.load(); }) &&
+       ok;
+  // A cut timeline looks like a run that stopped early: say so where the user looks.
+  if (cut.truncated) {
+    std::fprintf(stderr,
+                 "gilhost: warning: %s stops at %.3f s: %zu events omitted past --trace-limit "
+                 "%zu; raise it, or --trace-limit 0 for all\n",
+                 o.trace_path.c_str(), cut.at_s, cut.omitted, o.trace_limit);
+  }
+  return ok;
+}
+
+}  // namespace gilhost::workload
