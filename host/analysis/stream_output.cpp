@@ -175,9 +175,18 @@ GilMetrics StreamAnalyzer::gil_metrics(const GilState& g, const std::vector<std:
                      h == kNobody ? -1 : (hi == index.end() ? -2 : hi->second),
                      scale.ns_of(ticks)});
   });
-  std::sort(pairs.begin(), pairs.end(), [](const BlockedPair& a, const BlockedPair& b) {
+  // The listed pairs are the largest (ties by waiter, holder): only they need sorting, the rest
+  // only summing (838,930 pairs with 4096 threads).
+  auto larger = [](const BlockedPair& a, const BlockedPair& b) {
     return std::tie(b.ns, a.waiter, a.holder) < std::tie(a.ns, b.waiter, b.holder);
-  });
+  };
+  if (blocked_limit != 0 && blocked_limit < pairs.size()) {
+    std::nth_element(pairs.begin(), pairs.begin() + std::ptrdiff_t(blocked_limit), pairs.end(),
+                     larger);
+    std::sort(pairs.begin(), pairs.begin() + std::ptrdiff_t(blocked_limit), larger);
+  } else {
+    std::sort(pairs.begin(), pairs.end(), larger);
+  }
   out.blocked_pairs = pairs.size();
   for (std::size_t i = 0; i < pairs.size(); ++i) {
     if (blocked_limit == 0 || i < blocked_limit) {

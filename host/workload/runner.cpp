@@ -440,11 +440,14 @@ analysis::PhaseResult run_phase(const PhasePlan& caller_plan) {
     return result;
   }
   std::vector<std::thread> threads;
+  // The GIL is free while the threads start, so each attaches as soon as it runs: held here,
+  // thousands of threads would all wait in take_gil (waking every switch interval to ask for a
+  // drop that C++ code never grants) until the last one is started.
+  PyThreadState* main_ts = PyEval_SaveThread();
   if (std::string error = start_threads(workers, threads, sync); !error.empty()) {
+    PyEval_RestoreThread(main_ts);
     return stop_started(threads, sync, subs, std::move(error));
   }
-
-  PyThreadState* main_ts = PyEval_SaveThread();
   {
     std::unique_lock lock(sync.mu);
     sync.cv.wait(lock, [&] { return sync.ready == workers.size(); });
