@@ -39,7 +39,8 @@ int report_command(const cli::ReportOptions& o) {
                              header.gilhost_version + ")");
   }
   const auto t0 = std::chrono::steady_clock::now();
-  ReplayedReport replayed = replay_report(o.recording, keeps_recordings(o.out));
+  ReplayedReport replayed =
+      replay_report(o.recording, keeps_recordings(o.out), raw_limit_for(o.out));
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   spdlog::info("{}: {} events in {} windows analysed in {:.2f} s ({:.1f} M events/s)", o.recording,
                replayed.read.events, replayed.windows, s,
