@@ -49,7 +49,18 @@ CloseParams decode_close(std::string_view bytes) {
 
 void AnalysisSink::add_events(std::uint32_t stream, const trace::Event* events, std::size_t n) {
   analyzer_.add_events(stream, events, n);
-  if (keep_raw_ && n) raw_[stream].events.insert(raw_[stream].events.end(), events, events + n);
+  if (!keep_raw_ || n == 0) return;
+  std::vector<trace::Event>& kept = raw_[stream].events;
+  for (std::size_t i = 0; i < n; ++i) {
+    // Past the limit the timelines stop at the first event not kept, for every thread alike.
+    if (events[i].ts_ns < raw_cut_ && raw_kept_ >= raw_limit_) raw_cut_ = events[i].ts_ns;
+    if (events[i].ts_ns >= raw_cut_) {
+      ++raw_not_kept_;
+      continue;
+    }
+    kept.push_back(events[i]);
+    ++raw_kept_;
+  }
 }
 
 void AnalysisSink::add_lost(std::uint32_t stream, std::uint64_t n) {
@@ -125,7 +136,20 @@ void AnalysisSink::close_window(std::uint64_t end) {
       end, params_.scale, [this](std::uint32_t s) { return info_of(s); }, labels_,
       params_.blocked_limit, params_.main_sn_end);
   trace::Recording& rec = last_.recording;
-  if (keep_raw_) cut_raw(end, rec);
+  if (keep_raw_) {
+    cut_raw(end, rec);
+    if (raw_cut_ != ~std::uint64_t(0)) {
+      rec.raw_cut_ns = params_.scale.ns_at(std::min(raw_cut_, end));
+      rec.raw_not_kept = raw_not_kept_;
+      // Events already gathered past the cut belonged to this window or (drained before it
+      // closed) the next: those of the next are lost to its timeline, which starts clean.
+      for (auto& [s, r] : raw_) r.events.clear();
+    }
+    raw_cut_ = ~std::uint64_t(0);
+    raw_not_kept_ = 0;
+    raw_kept_ = 0;
+    for (const auto& [s, r] : raw_) raw_kept_ += r.events.size();
+  }
   rec.window_begin_ns = params_.scale.ns_at(params_.begin_ticks);
   rec.window_end_ns = params_.scale.ns_at(end);
   rec.lost_total = last_.metrics.lost + params_.unslotted_lost;

@@ -126,6 +126,11 @@ struct Recording {
   std::vector<SchedSample> sched;
   std::vector<GilEntry> gils;  // registrations overlapping the window, by index then time
   GilCensus census;
+  // Raw events kept for drawing stop here (0: all kept): a window with more events than the
+  // drawing limit (analysis::kRawEventsDrawn) keeps its first ones; `raw_not_kept` counts the
+  // rest. The figures always cover the whole window.
+  std::uint64_t raw_cut_ns = 0;
+  std::uint64_t raw_not_kept = 0;
 };
 
 }  // namespace gilhost::trace

@@ -75,10 +75,14 @@ void complete_window(analysis::WindowResult& w, const WindowBlob& blob,
   w.recording.drop_request_read = context.python.drop_request_at_release;
 }
 
-ReplayedReport replay_report(const std::string& path, bool keep_raw) {
+std::size_t raw_limit_for(const cli::RunOptions& o) {
+  return o.events_path.empty() ? analysis::kRawEventsDrawn : ~std::size_t(0);
+}
+
+ReplayedReport replay_report(const std::string& path, bool keep_raw, std::size_t raw_limit) {
   ReplayedReport out;
   report::Report& r = out.report;
-  analysis::AnalysisSink feed(keep_raw);
+  analysis::AnalysisSink feed(keep_raw, raw_limit);
   bool window_ready = false;
   feed.on_close = [&] { window_ready = true; };
   feed.on_context = [&](std::string_view key, std::string_view bytes) {

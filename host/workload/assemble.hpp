@@ -33,6 +33,11 @@ struct ReplayedReport {
   bool ended = false;         // the run's "end" record was read: the run finished writing it
   std::uint64_t windows = 0;  // windows assembled into the report
 };
-ReplayedReport replay_report(const std::string& path, bool keep_raw);
+ReplayedReport replay_report(const std::string& path, bool keep_raw,
+                             std::size_t raw_limit = analysis::kRawEventsDrawn);
+
+// The raw events a report needs from a recording: none, a window's first
+// analysis::kRawEventsDrawn for the timelines, or all of them for --events.
+std::size_t raw_limit_for(const cli::RunOptions& o);
 
 }  // namespace gilhost::workload

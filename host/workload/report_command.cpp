@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "build_info.hpp"
 #include "cli/units.hpp"
 #include "plan/plan.hpp"
 #include "record/journal.hpp"
@@ -38,8 +39,15 @@ int report_command(const cli::ReportOptions& o) {
                              std::to_string(record::kFormatVersion) + " (written by gilhost " +
                              header.gilhost_version + ")");
   }
+  // The figures are recomputed: only the analysis that recorded them gives the run's own.
+  if (header.gilhost_version != build::kVersion) {
+    throw std::runtime_error(o.recording + ": written by gilhost " + header.gilhost_version +
+                             ", this is gilhost " + build::kVersion +
+                             ": a recording is reported by the gilhost version that made it");
+  }
   const auto t0 = std::chrono::steady_clock::now();
-  ReplayedReport replayed = replay_report(o.recording, keeps_recordings(o.out));
+  ReplayedReport replayed =
+      replay_report(o.recording, keeps_recordings(o.out), raw_limit_for(o.out));
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   spdlog::info("{}: {} events in {} windows analysed in {:.2f} s ({:.1f} M events/s)", o.recording,
                replayed.read.events, replayed.windows, s,

@@ -107,7 +107,7 @@ class RunRecording {
       if (r.status == "complete") r.status = "failed";
       return;
     }
-    if (keeps_recordings(o)) r = std::move(replay_report(path_, true).report);
+    if (keeps_recordings(o)) r = std::move(replay_report(path_, true, raw_limit_for(o)).report);
   }
 
  private:

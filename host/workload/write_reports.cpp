@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "analysis/analysis_sink.hpp"
 #include "report/events/events_file.hpp"
 #include "report/html/html_report.hpp"
 #include "report/json/json_report.hpp"
@@ -42,6 +43,24 @@ bool write_reports(const cli::RunOptions& o, report::Report& r) {
            },
            v, [] { return g_stop_signal.load(); }) &&
        ok;
+  // Timelines of windows with more events than they keep for drawing stop early.
+  if (!o.trace_path.empty() || !o.html_path.empty()) {
+    std::uint64_t not_kept = 0, windows = 0;
+    auto count = [&](const std::optional<trace::Recording>& rec) {
+      if (rec && rec->raw_cut_ns) not_kept += rec->raw_not_kept, ++windows;
+    };
+    for (const report::ConfigResult& c : r.configs)
+      for (const report::RunRecord& run : c.runs) count(run.recording);
+    count(r.script_recording);
+    if (windows) {
+      std::fprintf(stderr,
+                   "gilhost: warning: the timelines of %llu window(s) stop early: %llu events past "
+                   "the %zu a window keeps for drawing were not kept (the figures cover every "
+                   "event); use a shorter --duration for a whole timeline\n",
+                   static_cast<unsigned long long>(windows),
+                   static_cast<unsigned long long>(not_kept), analysis::kRawEventsDrawn);
+    }
+  }
   // A cut timeline looks like a run that stopped early: say so where the user looks.
   if (cut.truncated) {
     std::fprintf(stderr,

@@ -126,6 +126,22 @@ class RecordTest(TempDirTestCase):
         self.assertIn("recording format 99, this gilhost reads format 1 (written by gilhost", lines[0])
         self.assertFalse(os.path.exists(self.path("f.json")))
 
+    def test_another_gilhost_version_is_refused(self):
+        self.record("--workers", "cpu=1", "--calls", "5", MIX, exports=False)
+        data = bytearray(self.read("run.gilrec"))
+        n = struct.unpack("<H", data[18:20])[0]
+        data[20:20 + n] = b"9" * n  # the writer's version string, same length
+        size = struct.unpack("<I", data[14:18])[0]
+        data[size - 4:size] = struct.pack("<I", zlib.crc32(bytes(data[:size - 4])))
+        with open(self.path("other.gilrec"), "wb") as f:
+            f.write(data)
+        proc = run("report", self.path("other.gilrec"), "--json", self.path("o.json"))
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        lines = proc.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, proc.stderr)
+        self.assertIn("written by gilhost " + "9" * n + ", this is gilhost", lines[0])
+        self.assertFalse(os.path.exists(self.path("o.json")))
+
     def test_what_is_not_a_recording_is_refused_in_one_line(self):
         with open(self.path("empty"), "wb"):
             pass

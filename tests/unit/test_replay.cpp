@@ -173,3 +173,30 @@ TEST_CASE("replay: histograms and window blobs come back field for field", "[rep
   CHECK_THROWS_AS(gilhost::workload::decode_window("{\"script\": 1}"), std::runtime_error);
   CHECK_THROWS_AS(gilhost::workload::decode_end("not json"), std::runtime_error);
 }
+
+TEST_CASE("replay: timelines keep a window's first events, the figures all of them",
+          "[replay]") {
+  AnalysisSink sink(/*keep_raw=*/true, /*raw_limit=*/10);
+  for (std::uint32_t s = 0; s < 2; ++s) sink.thread_info(s, {int(10 + s), "", "", "", ""});
+  sink.begin_window(0);
+  std::uint32_t sn = 0;
+  for (std::uint64_t t = 10; t < 1000; t += 20) {
+    const std::uint32_t s = (t / 20) % 2;
+    std::vector<Event> batch = {{t, EventKind::kRequest, 0, 0, 0},
+                                {t + 1, EventKind::kAcquire, 0, 0, sn},
+                                {t + 10, EventKind::kRelease, 0, 0, ++sn}};
+    sink.add_events(s, batch.data(), batch.size());
+  }
+  sink.context("close", gilhost::analysis::encode(CloseParams{}));
+  sink.close_window(1000);
+  WindowResult w = sink.take_window();
+  std::size_t kept = 0;
+  for (const auto& t : w.recording.threads) {
+    kept += t.events.size();
+    for (const Event& e : t.events) CHECK(e.ts_ns < w.recording.raw_cut_ns);
+  }
+  CHECK(kept == 10);
+  CHECK(w.recording.raw_cut_ns > 0);
+  CHECK(kept + w.recording.raw_not_kept == 150);
+  CHECK(w.metrics.gils[0]->summary.acquires == 50);  // every event was analysed
+}

@@ -8,6 +8,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "analysis/analysis_sink.hpp"
 #include "cli/units.hpp"
 
 namespace gilhost::report::detail {
@@ -245,6 +246,11 @@ HtmlJson html_recording(const std::string& label, const analysis::GilMetrics* gi
     if (fewer) {
       out["timeline"]["threads_not_drawn"] = recording->threads.size() - shown.threads.size();
     }
+    if (recording->raw_cut_ns) {
+      out["timeline"]["raw_cut_s"] =
+          double(recording->raw_cut_ns - recording->window_begin_ns) / 1e9;
+      out["timeline"]["raw_not_kept"] = recording->raw_not_kept;
+    }
     // The row labels show each thread's held share, from the metrics.
     std::unordered_map<int, double> held;
     if (drawn)
@@ -276,6 +282,13 @@ HtmlJson html_data(const Report& r) {
   HtmlJson recordings = recordings_json(r);
   HtmlJson header = html_header(r.context, r.status, status_line(r));
   for (const HtmlJson& rec : recordings) {
+    if (rec["timeline"].is_object() && rec["timeline"].contains("raw_cut_s")) {
+      header["warnings"].push_back(fmt::format(
+          "{}: the timeline and histograms stop at {:.3f} s: {} events past the {} a window keeps "
+          "for drawing were not kept; the figures and tables cover the whole window",
+          rec["label"].get<std::string>(), rec["timeline"]["raw_cut_s"].get<double>(),
+          rec["timeline"]["raw_not_kept"].get<std::uint64_t>(), analysis::kRawEventsDrawn));
+    }
     if (!rec["timeline"].is_object() || !rec["timeline"].contains("threads_not_drawn")) continue;
     const std::size_t left = rec["timeline"]["threads_not_drawn"].get<std::size_t>();
     header["warnings"].push_back(fmt::format(
