@@ -101,16 +101,24 @@ class RunRecording {
     trace::Tracer::record_context(kEndKey, encode(EndBlob{r.status, r.exit_status, r.abandoned}));
     const std::string error = trace::Tracer::finish_recording();
     if (!error.empty()) {
-      std::fprintf(stderr, "gilhost: error: %s: %s\n",
-                   o.record_path.empty() ? name_.c_str() : "--record", error.c_str());
-      if (r.exit_status == 0) r.exit_status = 1;
-      if (r.status == "complete") r.status = "failed";
+      failed(r, o.record_path.empty() ? name_ : "--record", error);
       return;
     }
-    if (keeps_recordings(o)) r = std::move(replay_report(path_, true, raw_limit_for(o)).report);
+    if (!keeps_recordings(o)) return;
+    try {
+      r = std::move(replay_report(path_, true, raw_limit_for(o)).report);
+    } catch (const std::exception& e) {  // the reports keep the live figures, without timelines
+      failed(r, name_, e.what());
+    }
   }
 
  private:
+  // One line, and a run that would have exited 0 exits 1 (as for a report that fails).
+  static void failed(report::Report& r, const std::string& what, const std::string& why) {
+    std::fprintf(stderr, "gilhost: error: %s: %s\n", what.c_str(), why.c_str());
+    if (r.exit_status == 0) r.exit_status = 1;
+    if (r.status == "complete") r.status = "failed";
+  }
   std::string path_, name_;
   int fd_ = -1;
 };
