@@ -75,8 +75,8 @@ void loop() {
     sample_all();
     const auto took = std::chrono::steady_clock::now() - t0;
     lock.lock();
-    const auto pause = std::max<std::chrono::steady_clock::duration>(
-        std::chrono::milliseconds(10), 20 * took);
+    const auto pause =
+        std::max<std::chrono::steady_clock::duration>(std::chrono::milliseconds(10), 20 * took);
     st().stop_cv.wait_for(lock, pause, [] { return st().stop; });
   }
 }

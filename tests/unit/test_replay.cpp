@@ -174,8 +174,7 @@ TEST_CASE("replay: histograms and window blobs come back field for field", "[rep
   CHECK_THROWS_AS(gilhost::workload::decode_end("not json"), std::runtime_error);
 }
 
-TEST_CASE("replay: timelines keep a window's first events, the figures all of them",
-          "[replay]") {
+TEST_CASE("replay: timelines keep a window's first events, the figures all of them", "[replay]") {
   AnalysisSink sink(/*keep_raw=*/true, /*raw_limit=*/10);
   for (std::uint32_t s = 0; s < 2; ++s) sink.thread_info(s, {int(10 + s), "", "", "", ""});
   sink.begin_window(0);
