@@ -81,4 +81,13 @@ struct Report {
   bool abandoned = false;  // a worker never stopped; the process exits without finalizing
 };
 
+// Why a run's reports are partial, as the text table and the HTML page say it.
+inline std::string status_reason(const std::string& status) {
+  return status == "failed"        ? "the run failed"
+         : status == "interrupted" ? "the run was interrupted"
+         : status == "timed_out"   ? "a worker phase ran past --timeout"
+         : status == "partial"     ? "the recording stops early"
+                                   : "status " + status;
+}
+
 }  // namespace gilhost::report

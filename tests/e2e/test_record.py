@@ -28,6 +28,16 @@ class RecordTest(TempDirTestCase):
         self.assertOk(proc)
         return rec
 
+    def rewrite_header(self, name, at, new_bytes):
+        """The recording with `new_bytes` written over its header at byte `at` and the header's
+        checksum recomputed (docs/formats.md, "Recording file"), as file `name`."""
+        data = bytearray(self.read("run.gilrec"))
+        data[at:at + len(new_bytes)] = new_bytes
+        size = struct.unpack("<I", data[14:18])[0]
+        data[size - 4:size] = struct.pack("<I", zlib.crc32(bytes(data[:size - 4])))
+        with open(self.path(name), "wb") as f:
+            f.write(data)
+
     def assertSameReports(self, rec):
         proc = run("report", "--quiet", rec, *self.exports("again"))
         self.assertOk(proc)
@@ -113,12 +123,7 @@ class RecordTest(TempDirTestCase):
 
     def test_another_format_is_refused_naming_its_writer(self):
         self.record("--workers", "cpu=1", "--calls", "5", MIX, exports=False)
-        data = bytearray(self.read("run.gilrec"))
-        data[10:14] = struct.pack("<I", 99)
-        size = struct.unpack("<I", data[14:18])[0]
-        data[size - 4:size] = struct.pack("<I", zlib.crc32(bytes(data[:size - 4])))
-        with open(self.path("future.gilrec"), "wb") as f:
-            f.write(data)
+        self.rewrite_header("future.gilrec", 10, struct.pack("<I", 99))  # the format
         proc = run("report", self.path("future.gilrec"), "--json", self.path("f.json"))
         self.assertEqual(proc.returncode, 1, proc.stderr)
         lines = proc.stderr.strip().splitlines()
@@ -128,13 +133,8 @@ class RecordTest(TempDirTestCase):
 
     def test_another_gilhost_version_is_refused(self):
         self.record("--workers", "cpu=1", "--calls", "5", MIX, exports=False)
-        data = bytearray(self.read("run.gilrec"))
-        n = struct.unpack("<H", data[18:20])[0]
-        data[20:20 + n] = b"9" * n  # the writer's version string, same length
-        size = struct.unpack("<I", data[14:18])[0]
-        data[size - 4:size] = struct.pack("<I", zlib.crc32(bytes(data[:size - 4])))
-        with open(self.path("other.gilrec"), "wb") as f:
-            f.write(data)
+        n = struct.unpack("<H", self.read("run.gilrec")[18:20])[0]
+        self.rewrite_header("other.gilrec", 20, b"9" * n)  # the writer's version, same length
         proc = run("report", self.path("other.gilrec"), "--json", self.path("o.json"))
         self.assertEqual(proc.returncode, 1, proc.stderr)
         lines = proc.stderr.strip().splitlines()

@@ -76,12 +76,8 @@ std::string first_error(const Report& r) {
 // The text report's PARTIAL RESULTS line, without its prefix; empty for a complete run.
 std::string status_line(const Report& r) {
   if (r.status == "complete") return "";
-  std::string why = r.status == "failed"        ? "the run failed"
-                    : r.status == "interrupted" ? "the run was interrupted"
-                    : r.status == "timed_out"   ? "a worker phase ran past --timeout"
-                    : r.status == "partial"     ? "the recording stops early"
-                                                : "status " + r.status;
-  return fmt::format("{}{}; exit status {}", why, first_error(r), r.exit_status);
+  return fmt::format("{}{}; exit status {}", status_reason(r.status), first_error(r),
+                     r.exit_status);
 }
 
 }  // namespace

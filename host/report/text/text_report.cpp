@@ -404,11 +404,7 @@ const analysis::PhaseResult* first_error(const Report& r) {
 }
 
 std::string partial_line(const Report& r) {
-  std::string why = r.status == "failed"        ? "the run failed"
-                    : r.status == "interrupted" ? "the run was interrupted"
-                    : r.status == "timed_out"   ? "a worker phase ran past --timeout"
-                    : r.status == "partial"     ? "the recording stops early"
-                                                : "status " + r.status;
+  std::string why = status_reason(r.status);
   if (const analysis::PhaseResult* p = first_error(r)) {
     std::string text = p->error_text.substr(0, p->error_text.find_last_not_of("\n ") + 1);
     text = text.substr(text.find_last_of('\n') + 1);
