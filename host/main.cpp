@@ -57,7 +57,7 @@ static int finish(int status) {
     std::fflush(nullptr);
     _exit(status);
   }
-  return status;
+  return gilhost::python::die_like_python(status);
 }
 
 int main(int argc, char** argv) {

@@ -173,19 +173,20 @@ void run_configs(Session& s, const cli::RunOptions& o, const plan::Plan& plan, r
 
 }  // namespace
 
-int run_command(const cli::RunOptions& o) {
+int run_command(const cli::RunOptions& given) {
   install_test_hooks();
-  if (check_target(o, true)) {
-    if (!o.record_path.empty()) {
+  if (check_target(given, true)) {
+    if (!given.record_path.empty()) {
       throw cli::UsageError(
           "--record needs one script: a directory runs each experiment in its own process");
     }
-    return run_catalog(o);
+    return run_catalog(given);
   }
   own_stop_signals();  // from here on a stop is gilhost's to handle (stop_signals.hpp)
-  plan::check_outputs(plan::run_outputs(o));
+  plan::check_outputs(plan::run_outputs(given));
+  const cli::RunOptions o = with_stdin_read(given);
   RunRecording recording(o);
-  Session s(script_argv(o), !o.no_trace, o.trace_buffer);
+  Session s(launch_of(o), !o.no_trace, o.trace_buffer);
   plan::ScriptSettings known;
   plan::Plan plan = plan_before_top_level(o, known);
   if (plan.top_level_switch_interval) s.set_switch_interval(*plan.top_level_switch_interval);
