@@ -279,17 +279,23 @@ Interpreter::~Interpreter() {
 
 std::optional<int> Interpreter::run_main() {
   g_ending = Ending::kNotStarted;  // until the target's code runs
+  std::optional<int> status;
   switch (launch_.kind) {
     case MainKind::kScript:
-      return run_script(launch_.target, main_file_, safe_path_);
+      status = run_script(launch_.target, main_file_, safe_path_);
+      break;
     case MainKind::kModule:
-      return run_module(launch_.target, safe_path_);
+      status = run_module(launch_.target, safe_path_);
+      break;
     case MainKind::kCode:
-      return run_source(launch_.target, "<string>", safe_path_);
+      status = run_source(launch_.target, "<string>", safe_path_);
+      break;
     case MainKind::kStdin:
-      return run_source(launch_.target, "<stdin>", safe_path_);
+      status = run_source(launch_.target, "<stdin>", safe_path_);
+      break;
   }
-  return std::nullopt;
+  if (!status) g_ending = Ending::kNone;
+  return status;
 }
 
 int Interpreter::finalize() {

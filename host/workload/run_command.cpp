@@ -131,8 +131,10 @@ struct ScriptStart {
 };
 
 // A script run without workers: the GIL over its whole execution, like python3.12 SCRIPT.
+// `plain`: no worker set was asked for, so the script's exit status is its own (sys.exit(3) is
+// a measurement as complete as a return).
 void finish_script_run(Session& s, std::optional<int> script_status, const ScriptStart& start,
-                       report::Report& r) {
+                       bool plain, report::Report& r) {
   // As python3.12 does in Py_FinalizeEx, after sys.exit() too: the non-daemon threads are
   // joined inside the window, so their GIL events are recorded (daemon threads are not waited
   // for, and whatever they do after the window is not in any report).
@@ -155,8 +157,12 @@ void finish_script_run(Session& s, std::optional<int> script_status, const Scrip
     assemble_script(r, w, false);
   }
   r.exit_status = script_status.value_or(0);
-  if (r.exit_status != 0) {
-    r.status = r.exit_status == 130 || g_stop_signal.load() != 0 ? "interrupted" : "failed";
+  if (r.exit_status == 0) return;
+  const python::Ending ending = python::last_ending();
+  if (ending == python::Ending::kKeyboardInterrupt || g_stop_signal.load() != 0) {
+    r.status = "interrupted";
+  } else if (!plain || ending != python::Ending::kSystemExit) {
+    r.status = "failed";
   }
 }
 
@@ -208,13 +214,17 @@ int run_command(const cli::RunOptions& given) {
   recording.context(r.context);
 
   if (script_status || plan.worker_sets.empty()) {
-    finish_script_run(s, script_status, start, r);
+    finish_script_run(s, script_status, start, plan.worker_sets.empty(), r);
   } else {
     run_configs(s, o, plan, r);
   }
   flush_python_stdio();
   recording.finish(o, r);
-  write_reports(o, r);
+  // A script that never started (a SyntaxError, a failed import, -m of no module) measured
+  // nothing worth a summary: Python's own report is all, as under python3.12.
+  cli::RunOptions shown = o;
+  shown.quiet = o.quiet || python::last_ending() == python::Ending::kNotStarted;
+  write_reports(shown, r);
   return end_session(s, {r.status, r.exit_status, r.abandoned});
 }
 
