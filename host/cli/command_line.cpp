@@ -177,8 +177,77 @@ void finish(Parser& p, Invocation& inv, int argc, char** argv) {
   } else if (p.info->parsed()) {
     inv.command = Command::kInfo;
   } else {
+    inv.command = Command::kUsage;
     inv.help_text = p.app.help();
   }
+}
+
+// CLI11 names a subcommand's usage "run [OPTIONS]": the targets and the script's arguments are
+// parsed before it (split_target_args), so the usage line is written here.
+std::string help_of(Parser& p) {
+  CLI::App* cmd = p.run->parsed() ? p.run : p.sweep->parsed() ? p.sweep : nullptr;
+  if (cmd == nullptr) return p.app.help();
+  std::string text = cmd->help();
+  const std::string cli11 = "Usage: " + cmd->get_name() + " [OPTIONS]";
+  if (text.find(cli11) != std::string::npos) {
+    text.replace(text.find(cli11), cli11.size(),
+                 fmt::format("Usage: gilhost {} [OPTIONS] [PYTHON OPTIONS] (SCRIPT | -m MODULE | "
+                             "-c CODE | -) [ARGS...]",
+                             cmd->get_name()));
+  }
+  return text + fmt::format(
+                    "\nPython options (before the target, with python3.12's meaning): {}.\n"
+                    "ARGS after the target are the script's own (sys.argv[1:]).\n",
+                    kPythonOptionList);
+}
+
+// Edit distance, for "did you mean".
+std::size_t distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1] ? 1 : 0)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// "--workrs" -> "--workers": the nearest long option of the command given (or of gilhost), when
+// it is near enough to be a typo.
+std::string nearest_option(Parser& p, const std::string& given) {
+  CLI::App* cmd = p.run->parsed()      ? p.run
+                  : p.sweep->parsed()  ? p.sweep
+                  : p.report->parsed() ? p.report
+                  : p.info->parsed()   ? p.info
+                                       : &p.app;
+  const std::string word = given.substr(0, given.find('='));
+  std::string best;
+  std::size_t best_d = 3;  // at most two edits
+  for (CLI::App* app : {cmd, &p.app}) {
+    for (const CLI::Option* opt : app->get_options()) {
+      for (const std::string& name : opt->get_lnames()) {
+        const std::size_t d = distance(word, "--" + name);
+        if (d < best_d) best_d = d, best = "--" + name;
+      }
+    }
+  }
+  return best;
+}
+
+std::string unknown_option_message(Parser& p, const CLI::ExtrasError& e) {
+  // CLI11: "The following argument was not expected: --workrs" (or "arguments ... : a b").
+  std::string what = e.what();
+  std::string first = what.substr(what.find(": ") == std::string::npos ? 0 : what.find(": ") + 2);
+  first = first.substr(0, first.find(' '));
+  if (first.rfind("--", 0) != 0) return what;
+  std::string near = nearest_option(p, first);
+  return fmt::format("unknown option {}{}", first,
+                     near.empty() ? "" : fmt::format(" (did you mean {}?)", near));
 }
 
 }  // namespace
@@ -192,12 +261,14 @@ Invocation parse_command_line(int argc, char** argv) {
     p.app.parse(args);
   } catch (const CLI::CallForHelp&) {
     inv.command = Command::kHelp;
-    inv.help_text = (p.run->parsed() ? p.run : p.sweep->parsed() ? p.sweep : &p.app)->help();
+    inv.help_text = help_of(p);
     return inv;
   } catch (const CLI::CallForVersion& e) {
     inv.command = Command::kVersion;
     inv.help_text = e.what();
     return inv;
+  } catch (const CLI::ExtrasError& e) {
+    throw UsageError(unknown_option_message(p, e));
   } catch (const CLI::ParseError& e) {
     throw UsageError(e.what());
   }

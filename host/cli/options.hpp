@@ -68,7 +68,8 @@ struct ReportOptions {
   RunOptions out;
 };
 
-enum class Command { kRun, kSweep, kReport, kInfo, kVersion, kHelp };
+// kUsage: no command at all (help_text on stderr, exit 2, as a usage error).
+enum class Command { kRun, kSweep, kReport, kInfo, kVersion, kHelp, kUsage };
 
 struct Invocation {
   Command command = Command::kHelp;
