@@ -21,19 +21,23 @@ constexpr std::string_view kPythonValued = "WX";
 constexpr const char* kPythonOptionList =
     "-b -B -E -I -O -OO -P -q -s -S -u -W ARG -X OPT, then SCRIPT, -m MODULE, -c CODE or -";
 
+// The target is `value`, given by the tokens args[first, next); the rest is the script's.
 void take_rest_as_target(Target t, std::string value, const std::vector<std::string>& args,
-                         std::size_t next, RunOptions& o) {
+                         std::size_t first, std::size_t next, RunOptions& o) {
   o.target = t;
   o.target_value = std::move(value);
+  o.target_tokens.assign(args.begin() + long(first), args.begin() + long(next));
   o.args.assign(args.begin() + long(next), args.end());
 }
 
 // One token of python3.12's short options, as its getopt reads it: flags may be grouped
 // ("-uB"), -W/-X take the rest of the token or the next one ("-Xdev", "-X dev"), and -m/-c end
-// the options with the rest of the token or the next one ("-mhttp.server", "-cpass").
-// Returns true when the token (and the ones it took) set the target.
+// the options with the rest of the token or the next one ("-mhttp.server", "-cpass"). The
+// tokens are kept as typed (python_options, target_tokens). Returns true when the token (and
+// the one it took) set the target.
 bool take_python_option(const std::string& a, const std::vector<std::string>& args, std::size_t& i,
                         RunOptions& o) {
+  const std::size_t first = i;
   for (std::size_t j = 1; j < a.size(); ++j) {
     const char c = a[j];
     const bool valued = kPythonValued.find(c) != std::string_view::npos;
@@ -47,10 +51,11 @@ bool take_python_option(const std::string& a, const std::vector<std::string>& ar
         throw UsageError(fmt::format("-{} needs an argument", c));
       }
       if (valued) {
-        o.python_options.insert(o.python_options.end(), {std::string("-") + c, value});
+        o.python_options.insert(o.python_options.end(), args.begin() + long(first),
+                                args.begin() + long(i) + 1);
         return false;
       }
-      take_rest_as_target(c == 'm' ? Target::kModule : Target::kCode, value, args, i + 1, o);
+      take_rest_as_target(c == 'm' ? Target::kModule : Target::kCode, value, args, first, i + 1, o);
       return true;
     }
     if (kPythonFlags.find(c) == std::string_view::npos) {
@@ -58,8 +63,8 @@ bool take_python_option(const std::string& a, const std::vector<std::string>& ar
           "unknown option -{}{} (python options gilhost takes before the target: {})", c,
           c == 'i' ? ": gilhost runs no interactive prompt" : "", kPythonOptionList));
     }
-    o.python_options.push_back(std::string("-") + c);
   }
+  o.python_options.push_back(a);
   return false;
 }
 
@@ -72,7 +77,7 @@ std::vector<std::string> split_target_args(CLI::App* cmd, std::vector<std::strin
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "-") {
-      take_rest_as_target(Target::kStdin, a, args, i + 1, o);
+      take_rest_as_target(Target::kStdin, a, args, i, i + 1, o);
       return mine;
     }
     if (a.size() >= 2 && a[0] == '-' && a[1] != '-' && a[1] != 'h' && a[1] != 'v') {
@@ -82,7 +87,7 @@ std::vector<std::string> split_target_args(CLI::App* cmd, std::vector<std::strin
     if (a == "--" || a.empty() || a[0] != '-') {
       std::size_t s = a == "--" ? i + 1 : i;
       if (s >= args.size()) break;
-      take_rest_as_target(Target::kScript, args[s], args, s + 1, o);
+      take_rest_as_target(Target::kScript, args[s], args, s, s + 1, o);
       return mine;
     }
     mine.push_back(a);

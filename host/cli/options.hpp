@@ -24,9 +24,11 @@ struct RunOptions {
   Target target = Target::kScript;
   std::string target_value;       // path, module name or code ("-" for kStdin)
   std::vector<std::string> args;  // the script's own arguments (sys.argv[1:])
-  // python3.12's own options given before the target (-X dev, -u, -I, -W error, ...), one
-  // token each ("-X", "dev"): the embedded interpreter reads them as python3.12 would.
+  // python3.12's own options given before the target (-X dev, -u, -I, -W error, ...) and the
+  // target's own tokens ("-mmod", or "-c" "CODE"), as typed: the embedded interpreter's PyConfig
+  // parses them as python3.12 would, and sys.orig_argv shows them as given.
   std::vector<std::string> python_options;
+  std::vector<std::string> target_tokens;
   std::string python;  // --python as given (Invocation::python): a path is sys.executable
   // The settings the command line gave, each checked (plan/settings.hpp). Only the Plan reads
   // them (plan/plan.hpp), merged with the script's GILHOST dict.

@@ -51,14 +51,14 @@ std::chrono::nanoseconds parse_duration(std::string_view text, std::string_view 
   const bool number = end != text.data() && (ec == std::errc() || out_of_range);
   if (number && suffix.empty() && !number_is_seconds && (value != 0 || out_of_range)) {
     throw UsageError(fmt::format("{}: '{}' has no unit: write {}s, {}ms, {}us or {}ns", what,
-                                 shown(text), shown(text), shown(text), shown(text),
-                                 shown(text)));
+                                 shown(text), shown(text), shown(text), shown(text), shown(text)));
   }
   if (number && suffix == "m") {
-    throw UsageError(fmt::format("{}: '{}' is ambiguous: write {}min for minutes or {}ms for "
-                                 "milliseconds",
-                                 what, shown(text), shown(text.substr(0, text.size() - 1)),
-                                 shown(text.substr(0, text.size() - 1))));
+    throw UsageError(
+        fmt::format("{}: '{}' is ambiguous: write {}min for minutes or {}ms for "
+                    "milliseconds",
+                    what, shown(text), shown(text.substr(0, text.size() - 1)),
+                    shown(text.substr(0, text.size() - 1))));
   }
   double scale = suffix.empty() ? 1e9 : -1;
   for (const Unit& u : kUnits) {

@@ -177,6 +177,11 @@ int system_exit_status(PyObject* exc) {
 std::vector<std::string> python_argv(const Launch& l) {
   std::vector<std::string> argv = {l.executable};
   argv.insert(argv.end(), l.options.begin(), l.options.end());
+  if (!l.target_tokens.empty()) {
+    argv.insert(argv.end(), l.target_tokens.begin(), l.target_tokens.end());
+    argv.insert(argv.end(), l.args.begin(), l.args.end());
+    return argv;
+  }
   switch (l.kind) {
     case MainKind::kScript:
       argv.push_back(l.target);
@@ -270,7 +275,7 @@ Interpreter::Interpreter(const Launch& l) : launch_(l) {
   g_executable = narrow(c->executable);
   main_file_ = l.kind == MainKind::kScript ? narrow(c->run_filename) : "";
   safe_path_ = c->safe_path != 0;
-  spdlog::debug("sys.executable {}, sys.prefix from {}", g_executable, narrow(c->prefix));
+  spdlog::debug("sys.executable {}", g_executable);
 }
 
 Interpreter::~Interpreter() {

@@ -19,6 +19,8 @@ struct Launch {
   MainKind kind = MainKind::kScript;
   std::string target;  // the script's path, the module, the code; for kStdin the source read
   std::vector<std::string> args;  // sys.argv[1:]
+  // The target as typed ({"-mhttp.server"}, {"-c", "CODE"}); empty: made from kind and target.
+  std::vector<std::string> target_tokens;
 };
 
 // How the target's top level ended, as python3.12's command line tells them apart.

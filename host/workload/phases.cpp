@@ -124,8 +124,12 @@ std::vector<std::string> script_argv(const cli::RunOptions& o) {
 }
 
 python::Launch launch_of(const cli::RunOptions& o) {
-  return python::Launch{python::choose_executable(o.python), o.python_options, main_kind(o.target),
-                        o.target_value, o.args};
+  return python::Launch{python::choose_executable(o.python),
+                        o.python_options,
+                        main_kind(o.target),
+                        o.target_value,
+                        o.args,
+                        o.target_tokens};
 }
 
 cli::RunOptions with_stdin_read(const cli::RunOptions& o) {
