@@ -49,7 +49,8 @@ std::chrono::nanoseconds parse_duration(std::string_view text, std::string_view 
   std::string_view suffix(end, text.data() + text.size() - end);
   const bool out_of_range = ec == std::errc::result_out_of_range;
   const bool number = end != text.data() && (ec == std::errc() || out_of_range);
-  if (number && suffix.empty() && !number_is_seconds && (value != 0 || out_of_range)) {
+  if (number && suffix.empty() && !number_is_seconds && std::isfinite(value) &&
+      (value != 0 || out_of_range)) {
     throw UsageError(fmt::format("{}: '{}' has no unit: write {}s, {}ms, {}us or {}ns", what,
                                  shown(text), shown(text), shown(text), shown(text), shown(text)));
   }
