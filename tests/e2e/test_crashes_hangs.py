@@ -91,7 +91,7 @@ class HangsTest(GilhostTestCase):
             proc = run("run", "--json", out, "-c", code, timeout=60)
             self.assertOk(proc)
             self.assertIn("child done", proc.stdout)
-            self.assertEqual(proc.stderr.count("Script -c"), 1, proc.stderr)  # one report
+            self.assertEqual(proc.stderr.count("gilhost: -c ·"), 1, proc.stderr)  # one report
             self.assertEqual(os.listdir(tmp), ["o.json"])
 
     def test_fork_child_exit_status_and_workers(self):

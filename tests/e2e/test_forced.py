@@ -92,7 +92,7 @@ class ForcedTest(GilhostTestCase):
             self.assertGreaterEqual(pending_voluntary, 1)  # voluntary with a request pending
 
     def test_legacy_sub_interpreters_explain_the_switch_count(self):
-        proc = run("run", INTERPS, "legacy", "20000")
+        proc = run("-v", "run", INTERPS, "legacy", "20000")  # -v: the whole summary
         self.assertOk(proc)
         check = [l for l in proc.stderr.splitlines() if "check:" in l][0]
         self.assertRegex(check, r"thread-state switches (\d+) = switch_number Δ \1 ✓")
@@ -139,7 +139,7 @@ class StrippedLibpythonTest(GilhostTestCase):
 
 class EveryGilTest(GilhostTestCase):
     def test_a_script_made_own_gil_interpreter_is_traced_with_its_threads(self):
-        proc, data = run_json(INTERPS, "own", "200000")
+        proc, data = run_json("-v", INTERPS, "own", "200000")  # -v: the whole summary
         self.assertOk(proc)
         gils = data["script_gils"]
         if not HAS_OWN_GIL:  # 3.11: "isolated" interpreters share the process's one GIL
@@ -156,14 +156,14 @@ class EveryGilTest(GilhostTestCase):
 
     def test_gils_the_tracer_cannot_hold_turn_the_check_red(self):
         # The table has 32 entries: 34 script-made GILs leave three untraced, and they are named.
-        proc = run("run", script("many_interps.py"), "34")
+        proc = run("-v", "run", script("many_interps.py"), "34")  # -v: the whole summary
         self.assertOk(proc)
         if not HAS_OWN_GIL:  # 3.11: one GIL per process, however many interpreters
             self.assertIn("GILs traced 1 of 1 ✓ · 34 sub-interpreters on the main GIL",
                           proc.stderr)
             return
         self.assertIn("GILs traced 32 of 35 ✗ (3 GILs not traced", proc.stderr)
-        proc = run("run", script("many_interps.py"), "2")
+        proc = run("-v", "run", script("many_interps.py"), "2")
         self.assertIn("GILs traced 3 of 3 ✓", proc.stderr)
 
 
