@@ -80,6 +80,7 @@ struct Parser {
   CLI::App* report = nullptr;
   CLI::App* sweep = nullptr;
   CLI::App* info = nullptr;
+  CLI::App* compare = nullptr;
 
   explicit Parser(Invocation& inv) {
     app.set_version_flag("--version", std::string("gilhost ") + build::kVersion);
@@ -92,6 +93,7 @@ struct Parser {
     run = add_run(app, run_flags, inv.run);
     sweep = add_sweep(app, sweep_flags, inv.sweep);
     report = add_report(app, report_flags, inv.report);
+    compare = add_compare(app, inv.compare);
     info = app.add_subcommand("info", "Versions, paths, the GIL layout and a self-check");
     for (CLI::App* cmd : {run, sweep, info}) {
       cmd->add_option("--python", inv.python,
@@ -137,6 +139,8 @@ void finish(Parser& p, Invocation& inv, int argc, char** argv) {
     validate_report(p.report_flags, inv.report);
   } else if (p.info->parsed()) {
     inv.command = Command::kInfo;
+  } else if (p.compare->parsed()) {
+    inv.command = Command::kCompare;
   } else {
     inv.help_text = p.app.help();
   }
@@ -153,7 +157,10 @@ Invocation parse_command_line(int argc, char** argv) {
     p.app.parse(args);
   } catch (const CLI::CallForHelp&) {
     inv.command = Command::kHelp;
-    inv.help_text = (p.run->parsed() ? p.run : p.sweep->parsed() ? p.sweep : &p.app)->help();
+    CLI::App* asked = &p.app;
+    for (CLI::App* cmd : {p.run, p.sweep, p.report, p.compare, p.info})
+      if (cmd->parsed()) asked = cmd;
+    inv.help_text = asked->help();
     return inv;
   } catch (const CLI::CallForVersion& e) {
     inv.command = Command::kVersion;

@@ -64,13 +64,22 @@ struct ReportOptions {
   RunOptions out;
 };
 
-enum class Command { kRun, kSweep, kReport, kInfo, kVersion, kHelp };
+// `gilhost compare BASE NEW`: two JSON reports of `gilhost run`, and the gates as written
+// (diff/gates.hpp parses them before either report is read).
+struct CompareOptions {
+  std::string base, other;
+  std::vector<std::string> fail_if;
+  bool force = false;  // compare reports of different workers, Python or switch interval
+};
+
+enum class Command { kRun, kSweep, kReport, kInfo, kCompare, kVersion, kHelp };
 
 struct Invocation {
   Command command = Command::kHelp;
   RunOptions run;
   SweepOptions sweep;
   ReportOptions report;
+  CompareOptions compare;
   // --python of run/sweep/info as given: "3.13", "3.11,3.12,3.13" or a python executable's path
   // (host/select/python_select.hpp resolves it). Empty: the default host.
   std::string python;
