@@ -13,6 +13,7 @@
 #include "cli/options.hpp"
 #include "plan/plan.hpp"
 #include "report/report_data.hpp"
+#include "workload/run_step.hpp"
 #include "workload/session.hpp"
 
 namespace gilhost::workload {
@@ -63,23 +64,6 @@ bool stop_requested(Outcome& out);
 report::RunRecord run_once(Session& s, const cli::RunOptions& o, const plan::Plan& plan,
                            const cli::WorkerSet& set, const std::vector<PyObject*>& fns, int config,
                            bool first, bool warmup);
-
-// One configuration of a measurement: a --workers set, and for a sweep point its interval
-// (set with sys.setswitchinterval before each of its runs).
-struct Slot {
-  cli::WorkerSet set;
-  std::optional<std::chrono::nanoseconds> interval;
-};
-
-// Told before each run: which slot, whether it is a warm-up, its number (from 1) among `count`
-// of its kind, and the run's place among all of them (`step` from 1 of `steps`).
-struct RunStep {
-  std::size_t slot = 0;
-  bool warmup = false;
-  unsigned number = 0, count = 0;
-  std::size_t step = 0, steps = 0;
-};
-using StepAnnouncer = std::function<void(const RunStep&)>;
 
 // The plan's warm-up rounds, then its measured rounds, each round running every slot once in
 // order (A B A B ...), until a run does not complete. One result per slot: its measured runs

@@ -59,8 +59,9 @@ RunProgress::RunProgress(std::vector<std::string> labels, std::size_t steps, boo
 
 StepAnnouncer RunProgress::announcer() {
   return [this](const RunStep& s) {
-    const std::string what = fmt::format("{} · {} {}/{}", labels_.at(s.slot),
-                                         s.warmup ? "warm-up" : "run", s.number, s.count);
+    // "run cpu=4 2/3", "warm-up 1.00 ms · cpu=2,io=1 1/1"
+    const std::string what = fmt::format("{} {} {}/{}", s.warmup ? "warm-up" : "run",
+                                         labels_.at(s.slot), s.number, s.count);
     if (bar_.enabled()) {
       bar_.show(s.step, what);
     } else {

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "workload/phases.hpp"
+#include "workload/run_step.hpp"
 
 namespace gilhost::workload {
 

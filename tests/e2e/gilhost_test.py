@@ -111,12 +111,14 @@ def wait_for_lines(path, count, proc, timeout=120):
     raise AssertionError(f"no marker {count} in {path} after {timeout} s")
 
 
-def popen(*args, env=None, **kwargs):
-    """Starts gilhost with `args` and `env` added to the environment (text mode, pipes)."""
+def popen(*args, env=None, repeat=False, **kwargs):
+    """Starts gilhost with `args` (measured once unless `repeat`) and `env` added to the
+    environment (text mode, pipes)."""
     if not BIN:
         raise unittest.SkipTest("GILHOST_BIN is not set (run through ctest)")
     full_env = dict(os.environ, **(env or {}))
-    return subprocess.Popen([BIN, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    argv = list(args) if repeat else once(args)
+    return subprocess.Popen([BIN, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=full_env, **kwargs)
 
 

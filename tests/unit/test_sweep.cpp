@@ -466,6 +466,16 @@ TEST_CASE("progress bar: step, label and the share already done", "[sweep]") {
 
 }  // namespace
 
+TEST_CASE("progress bar: the ETA is the mean step time times the steps left", "[sweep]") {
+  using std::chrono::seconds;
+  CHECK_FALSE(workload::ProgressBar::eta(seconds(0), 0, 8));  // nothing done: no estimate
+  CHECK(*workload::ProgressBar::eta(seconds(6), 3, 8) == seconds(10));
+  CHECK(workload::ProgressBar::line(5, 8, "run cpu=4 1/3", 4, seconds(10)) ==
+        "[5/8] run cpu=4 1/3 ▕██░░▏ ETA 10 s");
+  CHECK_THAT(workload::ProgressBar::line(2, 8, "x", 4, seconds(125)),
+             Catch::EndsWith(" ETA 2 min 05 s"));
+}
+
 TEST_CASE("sweep chart: each point's min … max is an error bar inside the axis", "[sweep]") {
   report::LineChart c;
   c.title = "t";
