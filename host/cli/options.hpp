@@ -31,6 +31,8 @@ struct RunOptions {
   std::string events_path;
   std::string trace_path;               // Chrome trace JSON (Perfetto)
   std::string html_path;                // self-contained HTML report
+  std::string csv_path;                 // one row per configuration and role
+  std::string markdown_path;            // the same as a Markdown table
   std::string record_path;              // recording file (gilhost report reads it)
   std::size_t trace_limit = 2'000'000;  // trace events at most in --trace (0 = no limit)
   std::size_t blocked_pairs = 100;      // who-blocked-whom pairs listed per GIL (0 = all)

@@ -131,6 +131,12 @@ void add_exports(CLI::App* cmd, RunOptions& o, std::optional<std::string>& trace
   cmd->add_option("--html", o.html_path, "Write a self-contained HTML report")
       ->type_name("FILE")
       ->check(kFileName);
+  cmd->add_option("--csv", o.csv_path, "Write one CSV row per configuration and role")
+      ->type_name("FILE")
+      ->check(kFileName);
+  cmd->add_option("--markdown", o.markdown_path, "Write the same table in Markdown")
+      ->type_name("FILE")
+      ->check(kFileName);
   cmd->add_option_function<std::string>(
          "--trace-limit", [&trace_limit](const std::string& t) { trace_limit = t; },
          "Most events in --trace; later ones are cut with a note (default 2000000, 0 = all)")

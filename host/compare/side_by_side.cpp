@@ -29,6 +29,9 @@ void check_request(const cli::RunOptions& o) {
   if (!o.trace_path.empty() || !o.events_path.empty()) {
     throw cli::UsageError("--trace and --events record one host's events: give one --python");
   }
+  if (!o.csv_path.empty() || !o.markdown_path.empty()) {
+    throw cli::UsageError("--csv and --markdown write one host's table: give one --python");
+  }
   struct stat st {};
   if (o.target == cli::Target::kScript && stat(o.target_value.c_str(), &st) == 0 &&
       S_ISDIR(st.st_mode)) {

@@ -181,6 +181,11 @@ int run_command(const cli::RunOptions& o) {
       throw cli::UsageError(
           "--record needs one script: a directory runs each experiment in its own process");
     }
+    if (!o.csv_path.empty() || !o.markdown_path.empty()) {
+      throw cli::UsageError(
+          "--csv and --markdown write one script's table: a directory runs each experiment in "
+          "its own process (its --json has them all)");
+    }
     return run_catalog(o);
   }
   own_stop_signals();  // from here on a stop is gilhost's to handle (stop_signals.hpp)

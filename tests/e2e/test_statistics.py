@@ -208,3 +208,53 @@ class CompareTest(TempDirTestCase):
         for args, fragment in cases:
             with self.subTest(args=args):
                 self.assertUsageError(run("compare", *args), fragment)
+
+
+class TableExportTest(TempDirTestCase):
+    HEADER = ("workers,role,threads,runs,calls_per_second_mean,calls_per_second_stddev,"
+              "calls_per_second_median,calls_per_second_min,calls_per_second_max,"
+              "latency_p50_ns,latency_p99_ns,cpu_percent,held_percent,wait_p50_ns,wait_p99_ns,"
+              "relative,relative_stddev,status")
+
+    def test_csv_and_markdown_one_row_per_configuration_and_role(self):
+        import csv
+        proc, data = run_json("--quiet", "--calls", "3", "--runs", "2", "--warmup", "0",
+                              "--csv", self.path("t.csv"), "--markdown", self.path("t.md"),
+                              "--workers", "count=1", "--workers", "count=2,spin_a_bit=1", BASIC)
+        self.assertOk(proc)
+        with open(self.path("t.csv")) as f:
+            text = f.read()
+        self.assertEqual(text.splitlines()[0], self.HEADER)
+        rows = list(csv.DictReader(text.splitlines()))
+        self.assertEqual([(r["workers"], r["role"]) for r in rows],
+                         [("count=1", "count"), ("count=2,spin_a_bit=1", "count"),
+                          ("count=2,spin_a_bit=1", "spin_a_bit")])
+        for r, (c, role) in zip(rows, [(0, "count"), (1, "count"), (1, "spin_a_bit")]):
+            rate = data["configs"][c]["roles"][role]["calls_per_second"]
+            self.assertEqual(int(r["runs"]), 2)
+            self.assertAlmostEqual(float(r["calls_per_second_mean"]), rate["mean"],
+                                   delta=1e-9 * rate["mean"])
+            self.assertEqual(r["status"], "complete")
+        self.assertEqual(float(rows[0]["relative"]), 1.0)
+        base = data["configs"][0]["roles"]["count"]["calls_per_second"]["mean"]
+        other = data["configs"][1]["roles"]["count"]["calls_per_second"]["mean"]
+        self.assertAlmostEqual(float(rows[1]["relative"]), other / base, delta=1e-9 * other / base)
+        self.assertEqual(rows[2]["relative"], "")  # no spin_a_bit in the first configuration
+        with open(self.path("t.md")) as f:
+            md = f.read().splitlines()
+        self.assertTrue(md[0].startswith("| Workers | Role | Threads | Calls/s |"), md[0])
+        self.assertEqual(md[1], "|:---|:---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        self.assertEqual(len(md), 5)
+        self.assertTrue(md[2].startswith("| `count=1` | count | 1 | "), md[2])
+        self.assertTrue(md[2].endswith("| 1.00× |"), md[2])
+
+    def test_csv_on_stdout_moves_the_table_to_stderr(self):
+        proc = run("run", "--csv", "-", "--calls", "2", "--workers", "count=1", BASIC)
+        self.assertOk(proc)
+        self.assertEqual(proc.stdout.splitlines()[0], self.HEADER)
+        self.assertIn("Workers count=1", proc.stderr)
+
+    def test_refused_where_there_is_no_one_table(self):
+        self.assertUsageError(run("run", "--csv", self.path("x.csv"), os.path.dirname(BASIC)),
+                              "--csv and --markdown write one script's table")
+        self.assertUsageError(run("run", "--markdown", "", BASIC), "an empty file name")
