@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include "python/executable.hpp"
 #include "trace/tracer.hpp"
 #include "workload/session.hpp"
 
@@ -52,8 +53,9 @@ BENCHMARK(BM_OtherMutex);
 int main(int argc, char** argv) {
   const char* env = std::getenv("GILHOST_BENCH_TRACE");
   bool trace = env != nullptr && env[0] == '1';
-  g_session = std::make_unique<gilhost::workload::Session>(std::vector<std::string>{"bench"}, trace,
-                                                           1 << 20);
+  gilhost::python::Launch launch{gilhost::python::choose_executable(""), {},
+                                gilhost::python::MainKind::kCode, "", {}};
+  g_session = std::make_unique<gilhost::workload::Session>(launch, trace, 1 << 20);
   g_main = PyEval_SaveThread();
   benchmark::Initialize(&argc, argv);
   benchmark::AddCustomContext("gilhost_trace", trace ? "on" : "off");

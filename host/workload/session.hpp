@@ -20,7 +20,7 @@ namespace gilhost::workload {
 // waiter, as the tracer requires). The destructor disarms before finalizing.
 class Session {
  public:
-  Session(const std::vector<std::string>& argv, bool trace, std::size_t ring_events);
+  Session(const python::Launch& launch, bool trace, std::size_t ring_events);
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
   ~Session();
