@@ -8,6 +8,7 @@
 #include "cli/guarded.hpp"
 #include "cli/options.hpp"
 #include "cli/units.hpp"
+#include "diff/diff.hpp"
 #include "python/interpreter.hpp"
 #include "python_build.hpp"
 #include "select/python_select.hpp"
@@ -47,6 +48,8 @@ int dispatch(int argc, char** argv) {
       return gilhost::workload::sweep_command(inv.sweep);
     case gilhost::cli::Command::kReport:
       return gilhost::workload::report_command(inv.report);
+    case gilhost::cli::Command::kCompare:
+      return gilhost::diff::compare_command(inv.compare);
   }
   return 0;
 }

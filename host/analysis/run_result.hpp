@@ -18,6 +18,9 @@ struct WorkerResult {
   std::uint64_t calls = 0;
   Histogram latency;         // ns per completed call, in fixed memory (docs/metrics.md)
   std::uint64_t cpu_ns = 0;  // CLOCK_THREAD_CPUTIME_ID over the worker phase
+  // steady clock from the barrier's release to this thread's end of calls: with --calls each
+  // thread stops on its own, and a role's rate is its calls over its own time (metrics.md).
+  std::uint64_t active_ns = 0;
 };
 
 enum class PhaseStatus { kComplete, kFailed, kInterrupted, kTimedOut };

@@ -8,9 +8,6 @@
 namespace gilhost::analysis {
 namespace {
 
-constexpr double kMadScale = 0.6745;  // 1 / Phi^-1(3/4): makes MAD comparable to a sigma
-constexpr double kOutlierZ = 3.5;
-
 double median_of(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   std::size_t n = values.size();
@@ -31,7 +28,7 @@ std::vector<std::size_t> mad_outliers(const std::vector<double>& values, double 
   std::vector<std::size_t> outliers;
   if (mad == 0) return outliers;
   for (std::size_t i = 0; i < values.size(); ++i) {
-    if (std::fabs(kMadScale * (values[i] - median) / mad) > kOutlierZ) outliers.push_back(i);
+    if (std::fabs(values[i] - median) / mad > kOutlierThreshold) outliers.push_back(i);
   }
   return outliers;
 }
@@ -50,6 +47,19 @@ RunStats summarize(const std::vector<double>& values) {
   stats.median = median_of(values);
   stats.outliers = mad_outliers(values, stats.median);
   return stats;
+}
+
+Ratio ratio_of(const RunStats& num, const RunStats& den) {
+  Ratio r;
+  if (num.n == 0 || den.n == 0 || den.mean == 0) return r;
+  r.value = num.mean / den.mean;
+  // Propagation of uncertainty for a quotient of independent figures, as hyperfine's
+  // relative speed: sigma_r = r * sqrt((sigma_a / a)^2 + (sigma_b / b)^2).
+  if (num.stddev && den.stddev && num.mean != 0) {
+    const double a = *num.stddev / num.mean, b = *den.stddev / den.mean;
+    r.uncertainty = std::fabs(*r.value) * std::sqrt(a * a + b * b);
+  }
+  return r;
 }
 
 }  // namespace gilhost::analysis

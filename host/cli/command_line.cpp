@@ -123,6 +123,7 @@ struct Parser {
   CLI::App* report = nullptr;
   CLI::App* sweep = nullptr;
   CLI::App* info = nullptr;
+  CLI::App* compare = nullptr;
 
   explicit Parser(Invocation& inv) {
     app.set_version_flag("--version", std::string("gilhost ") + build::kVersion);
@@ -135,6 +136,7 @@ struct Parser {
     run = add_run(app, run_flags, inv.run);
     sweep = add_sweep(app, sweep_flags, inv.sweep);
     report = add_report(app, report_flags, inv.report);
+    compare = add_compare(app, inv.compare);
     info = app.add_subcommand("info", "Versions, paths, the GIL layout and a self-check");
     for (CLI::App* cmd : {run, sweep, info}) {
       cmd->add_option("--python", inv.python,
@@ -181,6 +183,8 @@ void finish(Parser& p, Invocation& inv, int argc, char** argv) {
     validate_report(p.report_flags, inv.report);
   } else if (p.info->parsed()) {
     inv.command = Command::kInfo;
+  } else if (p.compare->parsed()) {
+    inv.command = Command::kCompare;
   } else {
     inv.command = Command::kUsage;
     inv.help_text = p.app.help();
@@ -191,7 +195,11 @@ void finish(Parser& p, Invocation& inv, int argc, char** argv) {
 // parsed before it (split_target_args), so the usage line is written here.
 std::string help_of(Parser& p) {
   CLI::App* cmd = p.run->parsed() ? p.run : p.sweep->parsed() ? p.sweep : nullptr;
-  if (cmd == nullptr) return p.app.help();
+  if (cmd == nullptr) {
+    for (CLI::App* other : {p.report, p.compare, p.info})
+      if (other->parsed()) return other->help();
+    return p.app.help();
+  }
   std::string text = cmd->help();
   const std::string cli11 = "Usage: " + cmd->get_name() + " [OPTIONS]";
   if (text.find(cli11) != std::string::npos) {

@@ -37,6 +37,8 @@ struct RunOptions {
   std::string events_path;
   std::string trace_path;               // Chrome trace JSON (Perfetto)
   std::string html_path;                // self-contained HTML report
+  std::string csv_path;                 // one row per configuration and role
+  std::string markdown_path;            // the same as a Markdown table
   std::string record_path;              // recording file (gilhost report reads it)
   std::size_t trace_limit = 2'000'000;  // trace events at most in --trace (0 = no limit)
   std::size_t blocked_pairs = 100;      // who-blocked-whom pairs listed per GIL (0 = all)
@@ -70,14 +72,23 @@ struct ReportOptions {
   RunOptions out;
 };
 
+// `gilhost compare BASE NEW`: two JSON reports of `gilhost run`, and the gates as written
+// (diff/gates.cpp parses them before either report is read).
+struct CompareOptions {
+  std::string base, other;
+  std::vector<std::string> fail_if;
+  bool force = false;  // compare reports of different workers, Python or switch interval
+};
+
 // kUsage: no command at all (help_text on stderr, exit 2, as a usage error).
-enum class Command { kRun, kSweep, kReport, kInfo, kVersion, kHelp, kUsage };
+enum class Command { kRun, kSweep, kReport, kInfo, kCompare, kVersion, kHelp, kUsage };
 
 struct Invocation {
   Command command = Command::kHelp;
   RunOptions run;
   SweepOptions sweep;
   ReportOptions report;
+  CompareOptions compare;
   // --python of run/sweep/info as given: "3.13", "3.11,3.12,3.13" or a python executable's path
   // (host/select/python_select.hpp resolves it). Empty: the default host.
   std::string python;

@@ -58,8 +58,15 @@ void add_common(CLI::App* cmd, CommonFlags& f, RunOptions& o) {
               "MODE");
   add_setting(cmd, f, "duration", "How long workers keep calling (default 2s)", "TIME");
   add_setting(cmd, f, "calls", "Calls per worker thread instead of a duration", "N");
-  add_setting(cmd, f, "runs", "Measured repetitions of the worker phase (default 1)", "N");
-  add_setting(cmd, f, "warmup", "Unreported repetitions before measuring (default 0)", "N");
+  add_setting(cmd, f, "runs",
+              fmt::format("Measured runs of each worker configuration, interleaved A B A B "
+                          "(default {})",
+                          plan::kDefaultRuns),
+              "N");
+  add_setting(cmd, f, "warmup",
+              fmt::format("Unreported runs of each configuration before measuring (default {})",
+                          plan::kDefaultWarmup),
+              "N");
   add_setting(cmd, f, "timeout",
               "The longest one call may run: a worker still in a call after TIME gets "
               "TimeoutError and the run stops as timed out (default 60s)",
@@ -122,6 +129,12 @@ void add_exports(CLI::App* cmd, RunOptions& o, std::optional<std::string>& trace
       ->type_name("FILE")
       ->check(kFileName);
   cmd->add_option("--html", o.html_path, "Write a self-contained HTML report")
+      ->type_name("FILE")
+      ->check(kFileName);
+  cmd->add_option("--csv", o.csv_path, "Write one CSV row per configuration and role")
+      ->type_name("FILE")
+      ->check(kFileName);
+  cmd->add_option("--markdown", o.markdown_path, "Write the same table in Markdown")
       ->type_name("FILE")
       ->check(kFileName);
   cmd->add_option_function<std::string>(

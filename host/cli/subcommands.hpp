@@ -38,6 +38,10 @@ struct SweepFlags {
 CLI::App* add_run(CLI::App& app, RunFlags& f, RunOptions& o);
 CLI::App* add_sweep(CLI::App& app, SweepFlags& f, SweepOptions& o);
 CLI::App* add_report(CLI::App& app, ReportFlags& f, ReportOptions& o);
+CLI::App* add_compare(CLI::App& app, CompareOptions& o);
+
+// A report option's file name: not empty (give a path, or - for standard output).
+extern const CLI::Validator kFileName;
 
 // Throw UsageError on the first bad value.
 void validate_run(const RunFlags& f, RunOptions& o);

@@ -29,6 +29,9 @@ void check_request(const cli::RunOptions& o) {
   if (!o.trace_path.empty() || !o.events_path.empty()) {
     throw cli::UsageError("--trace and --events record one host's events: give one --python");
   }
+  if (!o.csv_path.empty() || !o.markdown_path.empty()) {
+    throw cli::UsageError("--csv and --markdown write one host's table: give one --python");
+  }
   if (o.target == cli::Target::kStdin) {
     throw cli::UsageError(
         "-: standard input can be read once: save the script to a file to compare versions");

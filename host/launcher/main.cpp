@@ -8,6 +8,7 @@
 #include "cli/options.hpp"
 #include "cli/units.hpp"
 #include "compare/side_by_side.hpp"
+#include "diff/diff.hpp"
 #include "select/python_select.hpp"
 
 namespace {
@@ -39,6 +40,9 @@ int launch(int argc, char** argv) {
     if (!inv.help_text.empty() && inv.help_text.back() != '\n') std::fputc('\n', stdout);
     return 0;
   }
+  // Two reports are read, no Python runs: no host is needed.
+  if (inv.command == gilhost::cli::Command::kCompare)
+    return gilhost::diff::compare_command(inv.compare);
   std::vector<const HostBuild*> hosts;
   if (inv.python.empty()) {
     hosts.push_back(gilhost::select::default_host());

@@ -44,8 +44,8 @@ Plan resolve(const cli::RunOptions& o, const Settings& script) {
   p.timeout = first(given.timeout, script.timeout).value_or(kDefaultTimeout);
   p.switch_interval = first(given.switch_interval, script.switch_interval);
   p.top_level_switch_interval = given.switch_interval;
-  p.runs = first(given.runs, script.runs).value_or(1);
-  p.warmup = first(given.warmup, script.warmup).value_or(0);
+  p.runs = first(given.runs, script.runs).value_or(kDefaultRuns);
+  p.warmup = first(given.warmup, script.warmup).value_or(kDefaultWarmup);
   Isolation isolation = first(given.isolation, script.isolation).value_or(Isolation::kShared);
   p.worker_sets = resolve_isolation(
       given.worker_sets.empty() ? script.worker_sets : given.worker_sets, isolation, o.target);
@@ -54,10 +54,8 @@ Plan resolve(const cli::RunOptions& o, const Settings& script) {
 }
 
 std::vector<Output> run_outputs(const cli::RunOptions& o) {
-  return {{"--json", o.json_path},
-          {"--events", o.events_path},
-          {"--trace", o.trace_path},
-          {"--html", o.html_path},
+  return {{"--json", o.json_path},    {"--events", o.events_path}, {"--trace", o.trace_path},
+          {"--html", o.html_path},    {"--csv", o.csv_path},       {"--markdown", o.markdown_path},
           {"--record", o.record_path}};
 }
 

@@ -36,8 +36,8 @@ struct Plan {
   // The interval the script's top level runs under: the command line's only, since the
   // script's GILHOST takes effect once the top level has defined it.
   std::optional<std::chrono::nanoseconds> top_level_switch_interval;
-  unsigned runs = 1;
-  unsigned warmup = 0;
+  unsigned runs = kDefaultRuns;
+  unsigned warmup = kDefaultWarmup;
   // The reports, in the order of the options (an empty path: not asked for). The rules on paths
   // are check_outputs's.
   std::vector<Output> outputs;

@@ -12,6 +12,12 @@
 
 namespace gilhost::plan {
 
+// Worker phases repeat by default, as hyperfine's and pyperf's measurements do: one warm-up
+// (imports, caches, the allocator's first growth) and three measured runs per configuration,
+// enough for a standard deviation and a significance test between configurations.
+inline constexpr unsigned kDefaultRuns = 3;
+inline constexpr unsigned kDefaultWarmup = 1;
+
 // One role of workers: call the script's function `name` on `threads` native threads.
 // `isolation`: kSub = each thread of the role runs in its own sub-interpreter with its own GIL
 // (PEP 684, "cpu=4:sub"); kDefault follows --isolation (resolved in the Plan).

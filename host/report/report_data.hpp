@@ -43,6 +43,10 @@ struct Context {
   std::string clock_source;  // "tsc" or "clock_monotonic"
   bool traced = true;
   std::string script;  // the target as given
+  // The plan's repetitions of each worker configuration (0, 0 for a script run on its own):
+  // what a warning's fix is measured against ("raise --warmup (now 1)").
+  unsigned runs = 0;
+  unsigned warmup = 0;
 };
 
 // The metrics of one own-GIL sub-interpreter's GIL over a run.

@@ -106,8 +106,14 @@ ReplayedReport replay_report(const std::string& path, bool keep_raw, std::size_t
         assemble_script(r, w, keep_raw);
         return;
       }
-      if (blob.first_of_config || r.configs.empty()) r.configs.push_back({blob.workers, {}});
-      if (blob.kept) r.configs.back().runs.push_back(assemble_run(blob.phase, w, keep_raw));
+      // Runs are interleaved (A B A B): each window names its configuration. Older recordings
+      // ran each configuration's runs in a row.
+      if (blob.config < 0 && (blob.first_of_config || r.configs.empty()))
+        r.configs.push_back({blob.workers, {}});
+      while (blob.config >= 0 && r.configs.size() <= std::size_t(blob.config))
+        r.configs.push_back({blob.workers, {}});
+      auto& config = blob.config < 0 ? r.configs.back() : r.configs[std::size_t(blob.config)];
+      if (blob.kept) config.runs.push_back(assemble_run(blob.phase, w, keep_raw));
     }
   };
   out.read = record::replay(path, feed);

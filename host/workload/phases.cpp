@@ -6,8 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 
 #include "analysis/metrics.hpp"
 #include "cli/units.hpp"
@@ -212,8 +214,8 @@ bool stop_requested(Outcome& out) {
 
 // `first`: the configuration's first phase; `warmup`: measured, not reported unless it fails.
 report::RunRecord run_once(Session& s, const cli::RunOptions& o, const plan::Plan& p,
-                           const cli::WorkerSet& set, const std::vector<PyObject*>& fns, bool first,
-                           bool warmup) {
+                           const cli::WorkerSet& set, const std::vector<PyObject*>& fns, int config,
+                           bool first, bool warmup) {
   PhasePlan plan{set,
                  fns,
                  p.duration,
@@ -231,6 +233,7 @@ report::RunRecord run_once(Session& s, const cli::RunOptions& o, const plan::Pla
   if (trace::Tracer::recording()) {
     WindowBlob blob;
     blob.first_of_config = first;
+    blob.config = config;
     // A warm-up is reported only when it did not complete (it then ends the measurement).
     blob.kept = !warmup || phase.status != analysis::PhaseStatus::kComplete;
     blob.workers = set;
@@ -244,28 +247,47 @@ report::RunRecord run_once(Session& s, const cli::RunOptions& o, const plan::Pla
   return assemble_run(std::move(phase), w, false);
 }
 
-report::ConfigResult run_config(Session& s, const cli::RunOptions& o, const plan::Plan& plan,
-                                const cli::WorkerSet& set, Outcome& out,
-                                const RunAnnouncer& announce) {
+std::vector<report::ConfigResult> run_interleaved(Session& s, const cli::RunOptions& o,
+                                                  const plan::Plan& plan,
+                                                  const std::vector<Slot>& slots, Outcome& out,
+                                                  const StepAnnouncer& announce) {
   PyObject* globals = PyModule_GetDict(PyImport_AddModule("__main__"));
   // Owned: a worker may rebind or delete the global its function was found under.
-  const OwnedFunctions fns(resolve_functions(globals, set));
-  report::ConfigResult cfg{set, {}};
-  const unsigned warmup = plan.warmup, runs = plan.runs;
-  for (unsigned i = 0; i < warmup + runs && out.complete() && !stop_requested(out); ++i) {
-    const bool is_warmup = i < warmup;
-    const unsigned number = is_warmup ? i + 1 : i - warmup + 1, count = is_warmup ? warmup : runs;
-    if (announce) {
-      announce(is_warmup, number, count);
-    } else {
-      spdlog::info("{} {} {}/{}", is_warmup ? "warm-up" : "run", cli::format_workers(set), number,
-                   count);
-    }
-    report::RunRecord rec = run_once(s, o, plan, set, fns.get(), i == 0, is_warmup);
-    record_outcome(out, rec.phase);
-    if (!is_warmup || !out.complete()) cfg.runs.push_back(std::move(rec));
+  std::vector<std::unique_ptr<OwnedFunctions>> fns;
+  std::vector<report::ConfigResult> results;
+  for (const Slot& slot : slots) {
+    fns.push_back(std::make_unique<OwnedFunctions>(resolve_functions(globals, slot.set)));
+    results.push_back({slot.set, {}});
   }
-  return cfg;
+  const unsigned warmup = plan.warmup, rounds = warmup + plan.runs;
+  std::size_t started = 0;  // slots that ran at least once (a warm-up counts), as a replay sees
+  RunStep step{.steps = std::size_t(rounds) * slots.size()};
+  // Round by round, every slot in turn (A B A B, hyperfine's and pyperf's remedy for drift):
+  // a change of machine load during the measurement touches every configuration alike.
+  for (unsigned round = 0; round < rounds && out.complete(); ++round) {
+    for (std::size_t i = 0; i < slots.size() && out.complete() && !stop_requested(out); ++i) {
+      step.slot = i;
+      step.warmup = round < warmup;
+      step.number = step.warmup ? round + 1 : round - warmup + 1;
+      step.count = step.warmup ? warmup : plan.runs;
+      ++step.step;
+      if (announce) {
+        announce(step);
+      } else {
+        spdlog::info("{} {} {}/{}", step.warmup ? "warm-up" : "run",
+                     cli::format_workers(slots[i].set), step.number, step.count);
+      }
+      if (slots[i].interval) s.set_switch_interval(*slots[i].interval);
+      started = std::max(started, i + 1);
+      report::RunRecord rec =
+          run_once(s, o, plan, slots[i].set, fns[i]->get(), int(i), round == 0, step.warmup);
+      record_outcome(out, rec.phase);
+      // The run that stopped is kept (its partial figures are reported), warm-ups are not.
+      if (!step.warmup || !out.complete()) results[i].runs.push_back(std::move(rec));
+    }
+  }
+  results.resize(started);
+  return results;
 }
 
 int end_session(Session& s, const Outcome& out) {

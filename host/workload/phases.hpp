@@ -4,6 +4,7 @@
 
 #include <Python.h>
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 #include "cli/options.hpp"
 #include "plan/plan.hpp"
 #include "report/report_data.hpp"
+#include "workload/run_step.hpp"
 #include "workload/session.hpp"
 
 namespace gilhost::workload {
@@ -67,18 +69,17 @@ bool stop_requested(Outcome& out);
 // One worker phase and, when traced, its GIL metrics (raw events kept only for --events,
 // --trace and --html).
 report::RunRecord run_once(Session& s, const cli::RunOptions& o, const plan::Plan& plan,
-                           const cli::WorkerSet& set, const std::vector<PyObject*>& fns);
+                           const cli::WorkerSet& set, const std::vector<PyObject*>& fns, int config,
+                           bool first, bool warmup);
 
-// Told before each run of run_config: whether it is a warm-up, its number (from 1) and how many
-// of its kind there are.
-using RunAnnouncer = std::function<void(bool warmup, unsigned number, unsigned count)>;
-
-// The warm-up and measured runs of one --workers set, in order, until one does not complete.
-// The run that stopped is kept (its partial figures are reported), warm-ups are not. Each run is
+// The plan's warm-up rounds, then its measured rounds, each round running every slot once in
+// order (A B A B ...), until a run does not complete. One result per slot: its measured runs
+// (the run that stopped is kept, with its partial figures; warm-ups are not). Each run is
 // announced with spdlog::info, or to `announce` when given (a progress bar).
-report::ConfigResult run_config(Session& s, const cli::RunOptions& o, const plan::Plan& plan,
-                                const cli::WorkerSet& set, Outcome& out,
-                                const RunAnnouncer& announce = {});
+std::vector<report::ConfigResult> run_interleaved(Session& s, const cli::RunOptions& o,
+                                                  const plan::Plan& plan,
+                                                  const std::vector<Slot>& slots, Outcome& out,
+                                                  const StepAnnouncer& announce = {});
 
 // Finalizes Python and returns the exit status: the outcome's, else Python's own. With an
 // abandoned worker (which may hold the GIL) finalizing would wait forever: flushes C stdio and

@@ -37,7 +37,8 @@ Json phase_json(const analysis::PhaseResult& p) {
                        {"tid", w.tid},
                        {"calls", w.calls},
                        {"latency", histogram_json(w.latency)},
-                       {"cpu_ns", w.cpu_ns}});
+                       {"cpu_ns", w.cpu_ns},
+                       {"active_ns", w.active_ns}});
   }
   Json subs = Json::array();
   for (const auto& g : p.sub_gils)
@@ -73,6 +74,7 @@ analysis::PhaseResult phase_of(const Json& j) {
     r.calls = w.at("calls").get<std::uint64_t>();
     r.latency = histogram_of(w.at("latency"));
     r.cpu_ns = w.at("cpu_ns").get<std::uint64_t>();
+    r.active_ns = w.value("active_ns", std::uint64_t(0));  // absent from older recordings
     p.workers.push_back(std::move(r));
   }
   p.wall_ns = j.at("wall_ns").get<std::uint64_t>();
@@ -135,6 +137,8 @@ report::Context decode_run(std::string_view bytes) {
     c.clock_source = j.at("clock_source").get<std::string>();
     c.traced = j.at("traced").get<bool>();
     c.script = j.at("script").get<std::string>();
+    c.runs = j.value("runs", 0u);  // absent from older recordings
+    c.warmup = j.value("warmup", 0u);
     // The recording host's CPython, not the replaying one's: which figures exist (a recording
     // without the record keeps the defaults).
     if (j.contains("python_capabilities")) {
@@ -164,6 +168,7 @@ std::string encode(const WindowBlob& w) {
   return text(
       Json{{"script", w.script},
            {"first_of_config", w.first_of_config},
+           {"config", w.config},
            {"kept", w.kept},
            {"workers", workers},
            {"phase", phase_json(w.phase)},
@@ -179,6 +184,7 @@ WindowBlob decode_window(std::string_view bytes) {
     WindowBlob w;
     w.script = j.at("script").get<bool>();
     w.first_of_config = j.at("first_of_config").get<bool>();
+    w.config = j.value("config", -1);
     w.kept = j.at("kept").get<bool>();
     for (const Json& r : j.at("workers")) {
       const int isolation = r.at(2).get<int>();

@@ -24,8 +24,9 @@ inline constexpr std::string_view kEndKey = "end";
 // kept in the report) or the script's whole execution.
 struct WindowBlob {
   bool script = false;
-  bool first_of_config = false;  // a worker phase that starts a new --workers configuration
-  bool kept = true;              // false: a warm-up run, measured but not reported
+  bool first_of_config = false;  // the first phase of its --workers configuration
+  int config = -1;   // the configuration's index (runs are interleaved); -1 in older recordings
+  bool kept = true;  // false: a warm-up run, measured but not reported
   cli::WorkerSet workers;
   analysis::PhaseResult phase;
   std::uint64_t switch_number_begin = 0, switch_number_end = 0, interval_us = 0;

@@ -21,6 +21,7 @@
 #include "workload/catalog.hpp"
 #include "workload/context.hpp"
 #include "workload/phases.hpp"
+#include "workload/progress.hpp"
 #include "workload/recording_blobs.hpp"
 #include "workload/runner.hpp"
 #include "workload/stop_signals.hpp"
@@ -168,10 +169,10 @@ void finish_script_run(Session& s, std::optional<int> script_status, const Scrip
 
 void run_configs(Session& s, const cli::RunOptions& o, const plan::Plan& plan, report::Report& r) {
   Outcome out;
-  for (const cli::WorkerSet& set : plan.worker_sets) {
-    r.configs.push_back(run_config(s, o, plan, set, out));
-    if (!out.complete()) break;
-  }
+  std::vector<Slot> slots;
+  for (const cli::WorkerSet& set : plan.worker_sets) slots.push_back({set, std::nullopt});
+  RunProgress progress(run_labels(slots), slots.size() * (plan.warmup + plan.runs), o.quiet);
+  r.configs = run_interleaved(s, o, plan, slots, out, progress.announcer());
   r.status = out.status;
   r.exit_status = out.exit_status;
   r.abandoned = out.abandoned;
@@ -185,6 +186,11 @@ int run_command(const cli::RunOptions& given) {
     if (!given.record_path.empty()) {
       throw cli::UsageError(
           "--record needs one script: a directory runs each experiment in its own process");
+    }
+    if (!given.csv_path.empty() || !given.markdown_path.empty()) {
+      throw cli::UsageError(
+          "--csv and --markdown write one script's table: a directory runs each experiment in "
+          "its own process (its --json has them all)");
     }
     return run_catalog(given);
   }
@@ -211,6 +217,10 @@ int run_command(const cli::RunOptions& given) {
   }
   if (in_fork_child()) return end_fork_child(s, script_status);
   r.context = make_context(o, s);
+  if (!plan.worker_sets.empty()) {
+    r.context.runs = plan.runs;
+    r.context.warmup = plan.warmup;
+  }
   recording.context(r.context);
 
   if (script_status || plan.worker_sets.empty()) {

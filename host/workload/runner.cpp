@@ -192,8 +192,10 @@ void worker_main(Worker& w, Sync& sync, const PhasePlan& plan) {
     sync.cv.wait(lock, [&] { return sync.go; });
   }
   std::uint64_t cpu0 = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
+  const auto active0 = Clock::now();
   PyEval_RestoreThread(ts);
   call_loop(w, sync, plan);
+  w.result.active_ns = std::uint64_t((Clock::now() - active0).count());
   w.owned_function = python::Ref();  // with the GIL held, which the main thread may not have then
   w.result.cpu_ns = cpu_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0;
   detach(w, gstate);

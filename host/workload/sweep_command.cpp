@@ -84,37 +84,22 @@ report::SweepResult make_result(const cli::SweepOptions& so, const plan::Plan& p
   return r;
 }
 
-// On a terminal the bar says where the sweep is; elsewhere each run is logged, as in `run`.
-RunAnnouncer announcer(ProgressBar& bar, std::size_t step, const std::string& label) {
-  return [&bar, step, label](bool warmup, unsigned number, unsigned count) {
-    std::string what = count > 1 || warmup ? fmt::format("{} · {} {}/{}", label,
-                                                         warmup ? "warm-up" : "run", number, count)
-                                           : label;
-    if (bar.enabled()) {
-      bar.show(step, what);
-    } else {
-      spdlog::info("{}", what);
-    }
-  };
-}
-
+// Every interval × --workers set is a slot of one interleaved measurement: round by round,
+// every point in turn, so that a change of machine load touches every interval alike instead of
+// making the last intervals look slower.
 void sweep_points(Session& s, const cli::SweepOptions& so, const plan::Plan& plan,
                   report::SweepResult& r, Outcome& out) {
-  ProgressBar bar(so.intervals.size() * plan.worker_sets.size());
-  std::size_t step = 0;
+  std::vector<Slot> slots;
   for (nanoseconds interval : so.intervals) {
-    s.set_switch_interval(interval);
-    for (const cli::WorkerSet& set : plan.worker_sets) {
-      if (stop_requested(out)) return;
-      const std::string label = cli::format_duration(interval) + " · " + cli::format_workers(set);
-      ++step;
-      report::ConfigResult cfg = run_config(s, so.run, plan, set, out, announcer(bar, step, label));
-      bar.clear();
-      if (!cfg.runs.empty()) {
-        r.points.push_back(report::point_figures(std::uint64_t(interval.count()), cfg));
-      }
-      if (!out.complete()) return;
-    }
+    for (const cli::WorkerSet& set : plan.worker_sets) slots.push_back({set, interval});
+  }
+  RunProgress progress(run_labels(slots), slots.size() * (plan.warmup + plan.runs), so.run.quiet);
+  std::vector<report::ConfigResult> results =
+      run_interleaved(s, so.run, plan, slots, out, progress.announcer());
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (results[i].runs.empty()) continue;
+    r.points.push_back(
+        report::point_figures(std::uint64_t(slots[i].interval->count()), results[i]));
   }
 }
 

@@ -6,9 +6,11 @@
 #include <cstdio>
 
 #include "analysis/analysis_sink.hpp"
+#include "report/csv/run_csv.hpp"
 #include "report/events/events_file.hpp"
 #include "report/html/html_report.hpp"
 #include "report/json/json_report.hpp"
+#include "report/markdown/run_markdown.hpp"
 #include "report/output_paths.hpp"
 #include "report/report_outputs.hpp"
 #include "report/text/text_report.hpp"
@@ -28,7 +30,8 @@ bool write_reports(const cli::RunOptions& o, report::Report& r) {
   // to stderr.
   const bool report_on_stdout = report::is_stdout(o.json_path) ||
                                 report::is_stdout(o.events_path) ||
-                                report::is_stdout(o.trace_path) || report::is_stdout(o.html_path);
+                                report::is_stdout(o.trace_path) || report::is_stdout(o.html_path) ||
+                                report::is_stdout(o.csv_path) || report::is_stdout(o.markdown_path);
   bool ok = true;
   if (!o.quiet && (!r.configs.empty() || r.script_gil)) {
     std::FILE* stream = !r.configs.empty() && !report_on_stdout ? stdout : stderr;
@@ -45,6 +48,8 @@ bool write_reports(const cli::RunOptions& o, report::Report& r) {
                {"--trace", o.trace_path,
                 [&r, &o, &cut] { return report::render_chrome_trace(r, o.trace_limit, &cut); }},
                {"--html", o.html_path, [&r] { return report::render_html(r); }},
+               {"--csv", o.csv_path, [&r] { return report::render_csv(r); }},
+               {"--markdown", o.markdown_path, [&r] { return report::render_markdown(r); }},
            },
            v, [] { return g_stop_signal.load(); }) &&
        ok;

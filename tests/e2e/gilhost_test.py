@@ -29,19 +29,34 @@ def script(name):
     return os.path.join(SCRIPTS, name)
 
 
-def run(*args, timeout=120, input=None, cwd=None, env=None):
-    """Runs gilhost with `args`; returns the CompletedProcess (text mode)."""
+# Worker configurations run a warm-up and 3 measured runs by default; a test that is not about
+# repetition measures once (`repeat=True` keeps gilhost's defaults).
+ONCE = ("--runs", "1", "--warmup", "0")
+
+
+def once(args):
+    """`args` with ONCE after the run/sweep subcommand, unless they set --runs or --warmup."""
+    args = list(args)
+    at = next((i for i, a in enumerate(args) if a in ("run", "sweep")), None)
+    if at is None or any(a.split("=")[0] in ("--runs", "--warmup") for a in args):
+        return args
+    return args[:at + 1] + list(ONCE) + args[at + 1:]
+
+
+def run(*args, timeout=120, input=None, cwd=None, env=None, repeat=False):
+    """Runs gilhost with `args` (measured once unless `repeat`); returns the CompletedProcess."""
     if not BIN:
         raise unittest.SkipTest("GILHOST_BIN is not set (run through ctest)")
-    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=timeout,
+    argv = list(args) if repeat else once(args)
+    return subprocess.run([BIN, *argv], capture_output=True, text=True, timeout=timeout,
                           input=input, cwd=cwd, env=env)
 
 
-def run_json(*args, timeout=120):
+def run_json(*args, timeout=120, repeat=False):
     """Runs gilhost with --json into a temporary file; returns (CompletedProcess, dict)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "out.json")
-        proc = run("run", "--json", path, *args, timeout=timeout)
+        proc = run("run", "--json", path, *args, timeout=timeout, repeat=repeat)
         data = None
         if os.path.exists(path):
             with open(path) as f:
@@ -96,12 +111,14 @@ def wait_for_lines(path, count, proc, timeout=120):
     raise AssertionError(f"no marker {count} in {path} after {timeout} s")
 
 
-def popen(*args, env=None, **kwargs):
-    """Starts gilhost with `args` and `env` added to the environment (text mode, pipes)."""
+def popen(*args, env=None, repeat=False, **kwargs):
+    """Starts gilhost with `args` (measured once unless `repeat`) and `env` added to the
+    environment (text mode, pipes)."""
     if not BIN:
         raise unittest.SkipTest("GILHOST_BIN is not set (run through ctest)")
     full_env = dict(os.environ, **(env or {}))
-    return subprocess.Popen([BIN, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    argv = list(args) if repeat else once(args)
+    return subprocess.Popen([BIN, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=full_env, **kwargs)
 
 

@@ -6,7 +6,7 @@ import subprocess
 import tempfile
 import unittest
 
-from gilhost_test import BIN, GilhostTestCase, run, wait_for_lines
+from gilhost_test import BIN, ONCE, GilhostTestCase, run, wait_for_lines
 
 OK = '''"""Counts calls: always succeeds."""
 GILHOST = {"workers": {"count": 1}, "calls": 5}
@@ -102,7 +102,7 @@ class CatalogTest(GilhostTestCase):
         with tempfile.TemporaryDirectory() as tmp:
             root = make_catalog(tmp, {"a_slow.py": SLOW, "b_slow.py": SLOW})
             out = os.path.join(tmp, "all.json")
-            p = subprocess.Popen([BIN, "-v", "run", "--json", out, root], stdout=subprocess.PIPE,
+            p = subprocess.Popen([BIN, "-v", "run", *ONCE, "--json", out, root], stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True)
             try:
                 for line in p.stderr:  # the first child announces its run
@@ -130,7 +130,7 @@ class CatalogTest(GilhostTestCase):
             root = make_catalog(tmp, {"a_ok.py": OK, "b_ok.py": OK})
             out, marker = os.path.join(tmp, "all.json"), os.path.join(tmp, "marker")
             env = dict(os.environ, GILHOST_TEST_PAUSE=f"write:{marker}")
-            p = subprocess.Popen([BIN, "run", "--json", out, root], stdout=subprocess.PIPE,
+            p = subprocess.Popen([BIN, "run", *ONCE, "--json", out, root], stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True, env=env)
             try:
                 wait_for_lines(marker, 1, p)  # the first experiment is writing its JSON

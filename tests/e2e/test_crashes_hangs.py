@@ -7,7 +7,7 @@ import tempfile
 import threading
 import unittest
 
-from gilhost_test import BIN, HAS_OWN_GIL, GilhostTestCase, run, run_json, sanitized, script
+from gilhost_test import BIN, HAS_OWN_GIL, ONCE, GilhostTestCase, run, run_json, sanitized, script
 
 SIGNALS = script("signals.py")
 FAULTS = script("faults.py")
@@ -59,7 +59,7 @@ class CrashesTest(GilhostTestCase):
 
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "o.json")
-            proc = subprocess.run([BIN, "run", "--quiet", "--json", out, "--workers", "cpu=1024",
+            proc = subprocess.run([BIN, "run", *ONCE, "--quiet", "--json", out, "--workers", "cpu=1024",
                                    "--calls", "1", SIGNALS], capture_output=True, text=True,
                                   timeout=120, preexec_fn=limit)
             self.assertEqual(proc.returncode, 1, proc.stderr)

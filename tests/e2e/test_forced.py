@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import unittest
 
-from gilhost_test import HAS_OWN_GIL, PYTHON, GilhostTestCase, run, run_json, script
+from gilhost_test import HAS_OWN_GIL, ONCE, PYTHON, GilhostTestCase, run, run_json, script
 
 CASES = script("forced_cases.py")
 INTERPS = script("script_interps.py")
@@ -211,7 +211,7 @@ class BusyMachineTest(GilhostTestCase):
         try:
             return subprocess.run(
                 ["taskset", "-c", "0", "nice", "-n", "19", os.environ["GILHOST_BIN"], "run",
-                 *args], capture_output=True, text=True, timeout=120)
+                 *ONCE, *args], capture_output=True, text=True, timeout=120)
         finally:
             hog.kill()
             hog.wait()
@@ -222,7 +222,7 @@ class BusyMachineTest(GilhostTestCase):
         self.assertOk(proc)
         self.assertTrue(proc.stdout.startswith("WARNING: busy machine"), proc.stdout[:300])
         self.assertIn("Close other programs, use --runs N", proc.stdout)
-        self.assertRegex(proc.stdout, r"spin=2 is [0-9.]+× spin=1 \(distorted: ")
+        self.assertRegex(proc.stdout, r"spin: spin=2 is [0-9.]+× spin=1 \(distorted: ")
 
     def test_no_warning_when_the_holder_is_blocked_not_descheduled(self):
         proc, data = run_json("--workers", "blocked_holder=1", "--calls", "3", CASES)

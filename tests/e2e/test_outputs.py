@@ -10,7 +10,7 @@ import tempfile
 import threading
 import unittest
 
-from gilhost_test import TempDirTestCase, BIN, GilhostTestCase, run, script
+from gilhost_test import TempDirTestCase, BIN, ONCE, GilhostTestCase, run, script
 
 SIGNALS = script("signals.py")
 WORKERS = ("--workers", "cpu=1", "--calls", "3", SIGNALS)
@@ -73,7 +73,7 @@ class OutputPathsTest(TempDirTestCase):
                 self.assertIn("Workers cpu=1", proc.stderr)  # the table moved to stderr
         r, w = os.pipe()
         try:
-            proc = subprocess.run([BIN, "run", "--quiet", "--json", f"/dev/fd/{w}", *WORKERS],
+            proc = subprocess.run([BIN, "run", *ONCE, "--quiet", "--json", f"/dev/fd/{w}", *WORKERS],
                                   capture_output=True, text=True, timeout=120, pass_fds=(w,))
             os.close(w)
             with os.fdopen(r) as f:
@@ -144,7 +144,7 @@ class IndependentReportsTest(GilhostTestCase):
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "o.json")
             with open("/dev/full", "w") as full:
-                proc = subprocess.run([BIN, "run", "--json", out, *WORKERS], stdout=full,
+                proc = subprocess.run([BIN, "run", *ONCE, "--json", out, *WORKERS], stdout=full,
                                       stderr=subprocess.PIPE, text=True, timeout=120)
             self.assertEqual(proc.returncode, 1, proc.stderr)
             self.assertIn("gilhost: error: cannot write the table to standard output: No space "

@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 import unittest
 
-from gilhost_test import BIN, GilhostTestCase, run, run_json, script
+from gilhost_test import BIN, ONCE, GilhostTestCase, run, run_json, script
 
 TARGET = script("sweep_target.py")
 INTERVALS_NS = [500_000, 1_581_000, 5_000_000]  # 500us..5ms:3, log-spaced, whole microseconds
@@ -174,7 +174,7 @@ class SweepOptionsTest(GilhostTestCase):
     def test_interrupt_writes_the_partial_sweep(self):
         with tempfile.TemporaryDirectory() as tmp:
             out, table = os.path.join(tmp, "s.json"), os.path.join(tmp, "s.csv")
-            p = subprocess.Popen([BIN, "-v", "sweep", "--switch-interval", "500us..5ms:3", "--duration",
+            p = subprocess.Popen([BIN, "-v", "sweep", *ONCE, "--switch-interval", "500us..5ms:3", "--duration",
                                   "1s", "--json", out, "--csv", table, TARGET],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             try:

@@ -310,7 +310,7 @@ class MarkTest(ValidationCase):
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "o.json")
             self.assertOk(run("run", "--quiet", "--json", out, "--workers", "marks=1", "--calls",
-                              "1", "--runs", "3", path))
+                              "1", "--runs", "3", "--warmup", "0", path))
             with open(out) as f:
                 runs = json.load(f)["configs"][0]["runs"]
         for number, r in enumerate(runs, start=1):

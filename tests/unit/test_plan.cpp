@@ -103,7 +103,7 @@ TEST_CASE("plan: the command line wins, a budget is taken whole, defaults fill t
   CHECK(*p.duration == 50ms);
   CHECK_FALSE(p.calls);
   CHECK(p.runs == 4);
-  CHECK(p.warmup == 0);
+  CHECK(p.warmup == plan::kDefaultWarmup);
   CHECK(p.timeout == plan::kDefaultTimeout);
   REQUIRE(p.worker_sets.size() == 1);
   CHECK(p.worker_sets[0][0].sub());

@@ -1,8 +1,10 @@
 // Unit tests of the report writers (text, JSON, events file) and of the atomic file writer.
 #include <dirent.h>
+#include <fmt/format.h>
 #include <stdlib.h>
 
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -17,6 +19,8 @@
 #include "report/json/json_report.hpp"
 #include "report/output_paths.hpp"
 #include "report/report_data.hpp"
+#include "report/role_run.hpp"
+#include "report/run_comparison.hpp"
 #include "report/text/text_report.hpp"
 
 namespace {
@@ -210,7 +214,33 @@ TEST_CASE("text: an outlier run is named with a hint", "[report][text]") {
   r.configs[0].runs[3] = run_record(0.5, true);
   std::string text = report::render_text(r);
   CHECK(contains(text, "warning: run 4 is an outlier"));
-  CHECK(contains(text, "use --warmup or a quieter machine"));
+  // Not the first run: a warm-up would not have helped, more runs outvote it.
+  CHECK(contains(text,
+                 "another program took the CPU during it: raise --runs (now 5) or use a "
+                 "quieter machine"));
+  CHECK_FALSE(contains(text, "--warmup"));
+}
+
+TEST_CASE("text: a slow first run asks for a warm-up more than the one given", "[report][text]") {
+  Report r = make_report(5);
+  r.context.warmup = 1;
+  r.configs[0].runs[0] = run_record(0.5, true);
+  std::string text = report::render_text(r);
+  CHECK(contains(text, "warning: run 1 is an outlier"));
+  CHECK(contains(text, "the first run ran cold: raise --warmup (now 1)"));
+}
+
+TEST_CASE("text: runs within hyperfine's outlier threshold give no warning", "[report][text]") {
+  Report r = make_report(3);
+  // Totals 233, 234 and 247 calls/s, the numbers a median/MAD rule at 3.5 flagged.
+  const double totals[] = {233, 234, 247};
+  for (std::size_t i = 0; i < 3; ++i) {
+    auto& phase = r.configs[0].runs[i].phase;
+    std::uint64_t calls = 0;
+    for (const auto& w : phase.workers) calls += w.calls;
+    phase.wall_ns = std::uint64_t(double(calls) * 1e9 / totals[i]);
+  }
+  CHECK_FALSE(contains(report::render_text(r), "outlier"));
 }
 
 TEST_CASE("text: --no-trace drops the GIL columns", "[report][text]") {
@@ -262,7 +292,56 @@ TEST_CASE("text: several configurations end with a comparison", "[report][text]"
   for (auto& w : other.configs[0].runs[0].phase.workers) w.calls /= 2;
   r.configs.push_back(other.configs[0]);
   std::string text = report::render_text(r);
-  CHECK(contains(text, "Comparison by total calls/s:\n  cpu=4 is 0.50× cpu=2,io=1\n"));
+  // Like with like: the cpu role against the cpu role (io is only in the first).
+  CHECK(contains(text,
+                 "Comparison by each role's calls/s (ratio ± propagated σ, Welch's "
+                 "t-test):\n  cpu: cpu=4 is 0.50× cpu=2,io=1\n"));
+  CHECK_FALSE(contains(text, "io: cpu=4"));
+}
+
+TEST_CASE("text: a comparison over runs carries the propagated σ and the test", "[report][text]") {
+  Report r = make_report(3);
+  Report other = make_report(3);
+  other.configs[0].workers = {{"cpu", 2}};
+  for (auto& run : other.configs[0].runs) {
+    run.phase.workers.pop_back();  // no io worker
+    for (auto& w : run.phase.workers) {
+      w.calls *= 2;
+      w.active_ns = run.phase.wall_ns;
+    }
+  }
+  r.configs.push_back(other.configs[0]);
+  std::vector<report::ConfigComparison> cmp = report::compare_configs(r);
+  REQUIRE(cmp.size() == 1);
+  REQUIRE(cmp[0].roles.size() == 1);
+  const report::RoleComparison& cpu = cmp[0].roles[0];
+  CHECK(cpu.role == "cpu");
+  REQUIRE(cpu.ratio.value);
+  CHECK(*cpu.ratio.value == Approx(2.0));
+  REQUIRE(cpu.ratio.uncertainty);
+  const double a = *cpu.base.stddev / cpu.base.mean, b = *cpu.other.stddev / cpu.other.mean;
+  CHECK(*cpu.ratio.uncertainty == Approx(2.0 * std::sqrt(a * a + b * b)));
+  REQUIRE(cpu.test);
+  CHECK(contains(report::render_text(r), fmt::format("  cpu: cpu=2 is 2.00 ± {:.2f}× cpu=2,io=1 · ",
+                                                     *cpu.ratio.uncertainty)));
+}
+
+TEST_CASE("--calls: each role's calls/s is over its own time, not the slowest role's", "[report]") {
+  Report r = make_report(1);
+  auto& phase = r.configs[0].runs[0].phase;
+  phase.wall_ns = 4'000'000'000;
+  for (auto& w : phase.workers) {
+    w.calls = 100;
+    w.active_ns = w.role == "io" ? 4'000'000'000 : 1'000'000'000;  // cpu ended after 1 s
+  }
+  report::RoleRunFigures cpu = report::role_run_figures(r.configs[0].runs[0], {"cpu", 2});
+  CHECK(cpu.time_ns == 1'000'000'000);
+  CHECK(cpu.calls_per_second == Approx(200));  // 2 threads × 100 calls in 1 s, not in 4 s
+  auto j = nlohmann::json::parse(report::render_json(r));
+  CHECK(j["configs"][0]["roles"]["cpu"]["calls_per_second"]["mean"] == Approx(200));
+  CHECK(j["configs"][0]["roles"]["io"]["calls_per_second"]["mean"] == Approx(25));
+  CHECK(j["configs"][0]["roles"]["cpu"]["calls_per_second"]["values"] ==
+        nlohmann::json::array({200.0}));
 }
 
 TEST_CASE("text: a script run without workers has a per-thread table", "[report][text]") {

@@ -294,11 +294,12 @@ TEST_CASE("sweep text: the table and the recommendation with its figures", "[swe
    5.00 ms  cpu=1,io=1  cpu     10000       100 us       200 us         200    90.0
                         io        100      3.00 ms      6.00 ms                 1.0
 
-Recommendation for cpu=1,io=1: switch interval 1.00 ms (sys.setswitchinterval(0.001))
+Recommendation for cpu=1,io=1: keep CPython's default switch interval 5.00 ms
   rule: the lowest io p99 with cpu calls/s ≥ 95 % of its best (10000 at 5.00 ms), over 3 points
   chosen 1.00 ms: io p99 1.50 ms · cpu 9900 calls/s = 99.0 % of the best
   lowest p99 100 us: io p99 300 us · cpu 8000 calls/s = 80.0 % of the best: below 95 %, excluded
   default 5.00 ms: io p99 6.00 ms · cpu 10000 calls/s = 100.0 % of the best
+  confidence: not tested: with one run per point the noise is unknown: keep the default until --runs 3 or more shows the difference
 )";
   CHECK(report::render_sweep_text(sweep(true)) == expected);
   CHECK_THAT(report::render_sweep_text(sweep(false)),
@@ -343,8 +344,61 @@ TEST_CASE("sweep text: runs that disagree more than the margin are flagged", "[s
   CHECK(r.noisiest.throughput_relative_stddev == Approx(1272.79 / 9900).epsilon(1e-4));
   CHECK_THAT(report::render_sweep_text(s),
              Catch::Contains("  warning: cpu calls/s varies by 12.9 % between runs at 1.00 ms (σ / "
-                             "mean), more than the 5 % margin: use more --runs, --warmup or a "
+                             "mean), more than the 5 % margin: use more --runs (now 1) or a "
                              "quieter machine\n"));
+}
+
+// Three runs per point: the io p99 of the chosen point and of the default, each over 3 runs.
+SweepResult three_runs(std::vector<double> chosen_p99, std::vector<double> default_p99) {
+  SweepResult s = sweep(true);
+  s.runs = 3;
+  for (PointFigures& p : s.points) p.runs = 3;
+  s.points[1].roles[1].latency_p99_ns = analysis::summarize(chosen_p99);
+  s.points[2].roles[1].latency_p99_ns = analysis::summarize(default_p99);
+  return s;
+}
+
+TEST_CASE("sweep: a choice beyond the noise of the default is recommended, with its p", "[sweep]") {
+  // Welch's t of {1.4, 1.5, 1.6} ms against {5.9, 6.0, 6.1} ms: t = -55.1, df = 4, p = 6.5e-7.
+  SweepResult s = three_runs({1.4e6, 1.5e6, 1.6e6}, {5.9e6, 6.0e6, 6.1e6});
+  Recommendation r = report::recommend(s.points, "cpu=1,io=1", "io", "cpu");
+  CHECK(r.confidence == report::Confidence::kSignificant);
+  CHECK(r.recommended_ns == 1'000'000);
+  REQUIRE(r.vs_default);
+  CHECK(r.vs_default->p < 1e-5);
+  const std::string text = report::render_sweep_text(s);
+  CHECK_THAT(text, Catch::Contains("Recommendation for cpu=1,io=1: switch interval 1.00 ms "
+                                   "(sys.setswitchinterval(0.001))\n"));
+  CHECK_THAT(text,
+             Catch::Contains("  confidence: 1.00 ms: io p99 1.50 ms ± 100 us is below the "
+                             "default's (5.00 ms: io p99 6.00 ms ± 100 us) beyond the noise"));
+  CHECK(report::sweep_caveats(s).empty());
+}
+
+TEST_CASE("sweep: a choice inside the noise keeps the default, in the text and the banner",
+          "[sweep]") {
+  // {1, 3, 8} ms against {5.9, 6.0, 6.1} ms: the means differ, the runs overlap (p = 0.44).
+  SweepResult s = three_runs({1e6, 3e6, 8e6}, {5.9e6, 6.0e6, 6.1e6});
+  Recommendation r = report::recommend(s.points, "cpu=1,io=1", "io", "cpu");
+  CHECK(r.chosen.interval_ns == 1'000'000);  // the rule's pick is unchanged
+  CHECK(r.confidence == report::Confidence::kInsideNoise);
+  CHECK(r.recommended_ns == 5'000'000);
+  const std::string text = report::render_sweep_text(s);
+  CHECK_THAT(text, Catch::Contains("Recommendation for cpu=1,io=1: keep CPython's default switch "
+                                   "interval 5.00 ms\n"));
+  CHECK_THAT(text, !Catch::Contains("sys.setswitchinterval"));
+  const std::vector<std::string> caveats = report::sweep_caveats(s);
+  REQUIRE(caveats.size() == 1);
+  CHECK_THAT(caveats[0], Catch::StartsWith("cpu=1,io=1: the chosen interval's io p99 is inside "
+                                           "the noise of the default's"));
+  CHECK_THAT(text, Catch::Contains("  warning: " + caveats[0].substr(12) + "\n"));
+  const std::string html = report::render_sweep_html(s);
+  CHECK_THAT(html, Catch::Contains("Recommended: keep CPython's default switch interval"));
+  CHECK_THAT(html, Catch::Contains("the noise of the default's (Welch p = "));
+  auto j = nlohmann::json::parse(report::render_sweep_json(s));
+  CHECK(j["recommendations"][0]["confidence"] == "inside_noise");
+  CHECK(j["recommendations"][0]["recommended_interval_ns"] == 5'000'000);
+  CHECK(j["recommendations"][0]["vs_default"]["p"].get<double>() > 0.05);
 }
 
 TEST_CASE("sweep JSON: schema version, run's context block, points, recommendation", "[sweep]") {
@@ -383,9 +437,10 @@ TEST_CASE("sweep HTML: self-contained, one chart per figure, intervals on the ax
   std::string html = report::render_sweep_html(sweep(true));
   CHECK_THAT(html, Catch::StartsWith("<!DOCTYPE html>"));
   CHECK_THAT(html, Catch::EndsWith("</html>\n"));
-  for (const char* part : {"Throughput of cpu", "Throughput of io", "Latency per call",
-                           "Forced switches per second", "io p99", "recommended", ">1.00 ms<",
-                           "switch interval (log scale)", "Recommended switch interval"}) {
+  for (const char* part :
+       {"Throughput of cpu", "Throughput of io", "Latency per call", "Forced switches per second",
+        "io p99", "recommended", ">1.00 ms<", "switch interval (log scale)",
+        "Recommended: keep CPython's default switch interval"}) {
     CHECK_THAT(html, Catch::Contains(part));
   }
   for (const char* banned : {"http://", "https://", "<link", "src=", "href="}) {
@@ -410,6 +465,16 @@ TEST_CASE("progress bar: step, label and the share already done", "[sweep]") {
 }
 
 }  // namespace
+
+TEST_CASE("progress bar: the ETA is the mean step time times the steps left", "[sweep]") {
+  using std::chrono::seconds;
+  CHECK_FALSE(workload::ProgressBar::eta(seconds(0), 0, 8));  // nothing done: no estimate
+  CHECK(*workload::ProgressBar::eta(seconds(6), 3, 8) == seconds(10));
+  CHECK(workload::ProgressBar::line(5, 8, "run cpu=4 1/3", 4, seconds(10)) ==
+        "[5/8] run cpu=4 1/3 ▕██░░▏ ETA 10 s");
+  CHECK_THAT(workload::ProgressBar::line(2, 8, "x", 4, seconds(125)),
+             Catch::EndsWith(" ETA 2 min 05 s"));
+}
 
 TEST_CASE("sweep chart: each point's min … max is an error bar inside the axis", "[sweep]") {
   report::LineChart c;

@@ -10,6 +10,7 @@
 
 #include "analysis/analysis_sink.hpp"
 #include "cli/units.hpp"
+#include "report/run_comparison.hpp"
 
 namespace gilhost::report::detail {
 namespace {
@@ -131,27 +132,9 @@ HtmlJson context_json(const Report& r) {
        {"status", fmt::format("{} · exit status {}", r.status, r.exit_status)}});
 }
 
-double mean_calls_per_s(const ConfigResult& c) {
-  double sum = 0;
-  for (const RunRecord& run : c.runs) {
-    std::uint64_t calls = 0;
-    for (const auto& w : run.phase.workers) calls += w.calls;
-    sum += run.phase.wall_ns ? double(calls) * 1e9 / double(run.phase.wall_ns) : 0.0;
-  }
-  return c.runs.empty() ? 0.0 : sum / double(c.runs.size());
-}
-
 HtmlJson comparison_json(const Report& r) {
   HtmlJson out = HtmlJson::array();
-  if (r.configs.size() < 2) return out;
-  std::string base = cli::format_workers(r.configs.front().workers);
-  double base_rate = mean_calls_per_s(r.configs.front());
-  for (std::size_t i = 1; i < r.configs.size(); ++i) {
-    std::string ratio =
-        base_rate > 0 ? fmt::format("{:.2f}", mean_calls_per_s(r.configs[i]) / base_rate) : "n/a";
-    out.push_back(
-        fmt::format("{} is {}× {}", cli::format_workers(r.configs[i].workers), ratio, base));
-  }
+  for (const std::string& line : comparison_lines(r)) out.push_back(line);
   return out;
 }
 

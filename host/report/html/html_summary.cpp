@@ -10,6 +10,7 @@
 #include "cli/units.hpp"
 #include "report/html/html_data.hpp"
 #include "report/role_run.hpp"
+#include "report/run_comparison.hpp"
 #include "report/trace_spans.hpp"
 
 namespace gilhost::report::detail {
@@ -122,20 +123,8 @@ HtmlJson gil_figures(const std::vector<const GilSummary*>& s) {
                                max_waiters)}});
 }
 
-double total_calls_per_s(const RunRecord& run) {
-  std::uint64_t calls = 0;
-  for (const auto& w : run.phase.workers) calls += w.calls;
-  return run.phase.wall_ns ? double(calls) * 1e9 / double(run.phase.wall_ns) : 0.0;
-}
-
-void add_outlier_notes(const ConfigResult& c, HtmlJson& notes) {
-  Values totals = collect(c.runs, total_calls_per_s);
-  analysis::RunStats s = analysis::summarize(totals);
-  for (std::size_t i : s.outliers) {
-    notes.push_back(fmt::format(
-        "warning: run {} is an outlier ({} calls/s, median {}): use --warmup or a quieter machine",
-        i + 1, rate(totals[i]), rate(s.median)));
-  }
+void add_outlier_notes(const Report& r, const ConfigResult& c, HtmlJson& notes) {
+  for (const std::string& w : outlier_warnings(c, r.context.warmup)) notes.push_back(w);
 }
 
 std::string interval_part(const Context& c) {
@@ -172,7 +161,7 @@ HtmlJson config_summary(const Report& r, const ConfigResult& c) {
     return out;
   }
   add_role_rows(r, c, out);
-  add_outlier_notes(c, out["notes"]);
+  add_outlier_notes(r, c, out["notes"]);
   out["figures"].push_back({c.runs.size() > 1 ? "wall (mean per run)" : "wall", ns(wall)});
   double cpu = mean(collect(c.runs, [](const RunRecord& x) { return x.phase.cpu_percent(); }));
   out["figures"].push_back({"process CPU", pct(cpu) + " %"});

@@ -142,13 +142,15 @@ double cpu_percent(std::uint64_t cpu_ns, std::uint64_t wall_ns) {
   return wall_ns ? 100.0 * double(cpu_ns) / double(wall_ns) : 0.0;
 }
 
-Json worker_json(const analysis::WorkerResult& w, std::uint64_t wall_ns) {
+Json worker_json(const analysis::WorkerResult& w, std::uint64_t phase_wall_ns) {
   Distribution latency = analysis::distribution_of(w.latency);
+  const std::uint64_t wall_ns = w.active_ns ? w.active_ns : phase_wall_ns;
   return {{"name", w.name},
           {"role", w.role},
           {"index", w.index},
           {"tid", w.tid},
           {"calls", w.calls},
+          {"active_ns", wall_ns},
           {"calls_per_second", per_second(double(w.calls), wall_ns)},
           {"cpu_ns", w.cpu_ns},
           {"cpu_percent", cpu_percent(w.cpu_ns, wall_ns)},
@@ -209,6 +211,7 @@ Figures role_figures(const RunRecord& run, const cli::RoleSpec& spec) {
   RoleRunFigures r = role_run_figures(run, spec);
   const Distribution& lat = r.latency;
   Figures f = {{"calls", double(r.calls)},
+               {"time_ns", double(r.time_ns)},
                {"calls_per_second", r.calls_per_second},
                {"cpu_percent", r.cpu_percent},
                {"latency_mean_ns", lat.mean_ns()},
@@ -235,14 +238,16 @@ Figures config_figures(const RunRecord& run) {
                {"calls_per_second", per_second(double(total_calls(p)), p.wall_ns)}};
   if (!run.gil) return f;
   const analysis::GilSummary& s = run.gil->summary;
-  f.insert(f.end(), {{"utilisation_fraction", s.utilisation},
-                     {"drop_requests", double(s.drop_requests)},
-                     {"forced_switches", double(s.forced_switches)},
-                     {"achieved_interval_p50_ns", double(s.achieved_interval.p50_ns)},
-                     {"handoff_p50_ns", double(s.handoff.p50_ns)},
-                     {"handoff_voluntary_p50_ns", double(s.handoff_voluntary.p50_ns)},
-                     {"handoff_forced_p50_ns", double(s.handoff_forced.p50_ns)},
-                     {"mean_waiters", s.mean_waiters}});
+  f.insert(f.end(),
+           {{"utilisation_fraction", s.utilisation},
+            {"drop_requests", double(s.drop_requests)},
+            {"forced_switches", double(s.forced_switches)},
+            {"forced_switches_per_second", per_second(double(s.forced_switches), p.wall_ns)},
+            {"achieved_interval_p50_ns", double(s.achieved_interval.p50_ns)},
+            {"handoff_p50_ns", double(s.handoff.p50_ns)},
+            {"handoff_voluntary_p50_ns", double(s.handoff_voluntary.p50_ns)},
+            {"handoff_forced_p50_ns", double(s.handoff_forced.p50_ns)},
+            {"mean_waiters", s.mean_waiters}});
   return f;
 }
 
@@ -257,6 +262,7 @@ Json stats_json(const std::vector<double>& values, const std::vector<std::size_t
           {"min", s.min},
           {"max", s.max},
           {"median", s.median},
+          {"values", values},
           {"outliers", std::move(outliers)}};
 }
 
@@ -328,7 +334,9 @@ Json context_json(const Context& c) {
       {"date", c.date},
       {"clock_source", c.clock_source},
       {"traced", c.traced},
-      {"script", c.script}};
+      {"script", c.script},
+      {"runs", c.runs},
+      {"warmup", c.warmup}};
 }
 
 Json script_gils_json(const Report& r) {

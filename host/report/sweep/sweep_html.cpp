@@ -142,26 +142,11 @@ std::string context_list(const SweepResult& s) {
   return out + "</dl></section>\n";
 }
 
-// What makes the figures less certain, for the banner: the text report's warnings (noise
-// between runs, too few calls for a p99), each with its --workers set, and a single run.
+// What makes the figures less certain, for the banner: the sentences of the text's warnings,
+// from the same data (sweep_report.hpp).
 detail::HtmlJson caveats(const SweepResult& s) {
   detail::HtmlJson out = detail::HtmlJson::array();
-  if (s.runs < 2) {
-    out.push_back(
-        "1 run per point: the charts have no error bars and the noise between runs is unknown; "
-        "use --runs 3 or more.");
-  }
-  std::string text = render_sweep_text(s), workers;
-  for (std::size_t at = 0, end; at < text.size(); at = end + 1) {
-    end = std::min(text.find('\n', at), text.size());
-    std::string line = text.substr(at, end - at);
-    for (const char* head : {"Recommendation for ", "No recommendation for "}) {
-      if (line.rfind(head, 0) == 0) workers = line.substr(std::strlen(head));
-    }
-    workers = workers.substr(0, workers.find_first_of(": "));
-    std::size_t w = line.find("warning: ");
-    if (w != std::string::npos) out.push_back(workers + ": " + line.substr(w + 9));
-  }
+  for (const std::string& c : sweep_caveats(s)) out.push_back(c);
   return out;
 }
 
@@ -178,18 +163,31 @@ detail::HtmlJson page_data(const SweepResult& s) {
           {"recordings", detail::HtmlJson::array()}};
 }
 
+// The same decision as the text: the rule's choice only when it beats the default beyond the
+// noise (Recommendation::confidence).
+std::string recommendation_html(const SweepResult& s, const Recommendation& r) {
+  if (!r.ok()) return "No recommendation: " + xml_escape(r.error);
+  const std::string rule =
+      fmt::format("{} p99 {}, {} at {:.1f} % of its best calls/s", s.latency_role,
+                  ns(r.chosen.latency_p99_ns), s.throughput_role, 100 * r.chosen.fraction_of_best);
+  if (r.recommended_ns == r.chosen.interval_ns) {
+    return fmt::format("Recommended switch interval: <b>{}</b> ({})", ns(double(r.recommended_ns)),
+                       rule);
+  }
+  return fmt::format(
+      "Recommended: keep CPython's default switch interval <b>{}</b> (the rule's choice, {}: {}, "
+      "is {})",
+      ns(double(r.recommended_ns)), ns(double(r.chosen.interval_ns)), rule,
+      r.confidence == Confidence::kUntested ? "untested with one run per point"
+                                            : "inside the noise of the default's");
+}
+
 std::string section(const SweepResult& s, const std::string& w,
                     const std::vector<Recommendation>& recs) {
   std::string out = fmt::format("<section><h2>Workers {}</h2>\n", xml_escape(w));
   for (const Recommendation& r : recs) {
     if (r.workers != w) continue;
-    out += fmt::format("<p class=\"recommendation\">{}</p>\n",
-                       r.ok() ? fmt::format("Recommended switch interval: <b>{}</b> ({} p99 {}, "
-                                            "{} at {:.1f} % of its best calls/s)",
-                                            ns(double(r.chosen.interval_ns)), s.latency_role,
-                                            ns(r.chosen.latency_p99_ns), s.throughput_role,
-                                            100 * r.chosen.fraction_of_best)
-                              : "No recommendation: " + xml_escape(r.error));
+    out += fmt::format("<p class=\"recommendation\">{}</p>\n", recommendation_html(s, r));
   }
   out += charts(s, w, markers(recs, w));
   out += fmt::format(

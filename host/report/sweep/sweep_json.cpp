@@ -54,16 +54,22 @@ Json recommendation_json(const Recommendation& r) {
   if (!r.ok()) {
     return {{"workers", r.workers}, {"error", r.error}, {"chosen", nullptr}};
   }
-  return {{"workers", r.workers},
-          {"error", nullptr},
-          {"chosen", choice_json(r.chosen)},
-          {"best_throughput", choice_json(r.best_throughput)},
-          {"lowest_latency", choice_json(r.lowest_latency)},
-          {"default", r.default_point ? choice_json(*r.default_point) : Json()},
-          {"noisiest", choice_json(r.noisiest)},
-          {"fewest_latency_calls", choice_json(r.fewest_latency_calls)},
-          {"points_with_few_latency_calls", r.points_with_few_latency_calls},
-          {"points", r.points}};
+  return {
+      {"workers", r.workers},
+      {"error", nullptr},
+      {"chosen", choice_json(r.chosen)},
+      {"best_throughput", choice_json(r.best_throughput)},
+      {"lowest_latency", choice_json(r.lowest_latency)},
+      {"default", r.default_point ? choice_json(*r.default_point) : Json()},
+      {"noisiest", choice_json(r.noisiest)},
+      {"fewest_latency_calls", choice_json(r.fewest_latency_calls)},
+      {"points_with_few_latency_calls", r.points_with_few_latency_calls},
+      {"points", r.points},
+      {"confidence", to_string(r.confidence)},
+      {"vs_default",
+       r.vs_default ? Json{{"t", r.vs_default->t}, {"df", r.vs_default->df}, {"p", r.vs_default->p}}
+                    : Json()},
+      {"recommended_interval_ns", r.recommended_ns}};
 }
 
 Json or_null(const std::string& s) { return s.empty() ? Json() : Json(s); }
@@ -84,7 +90,8 @@ Json settings_json(const SweepResult& s) {
           {"latency_role", or_null(s.latency_role)},
           {"throughput_role", or_null(s.throughput_role)},
           {"throughput_floor_fraction", policy.throughput_floor},
-          {"tie_tolerance_fraction", policy.tie_tolerance}};
+          {"tie_tolerance_fraction", policy.tie_tolerance},
+          {"significance", policy.significance}};
 }
 
 }  // namespace

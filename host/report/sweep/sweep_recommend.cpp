@@ -36,8 +36,8 @@ std::vector<PointChoice> choices(const std::vector<const PointFigures*>& points,
     if (!p->complete() || lat->calls_per_second.mean <= 0) continue;
     const analysis::RunStats& rate = p->role(throughput_role)->calls_per_second;
     double spread = rate.stddev && rate.mean > 0 ? *rate.stddev / rate.mean : 0.0;
-    out.push_back(
-        {p->interval_ns, lat->latency_p99_ns.mean, rate.mean, 0, spread, lat->calls.mean});
+    out.push_back({p->interval_ns, lat->latency_p99_ns.mean, rate.mean, 0, spread, lat->calls.mean,
+                   lat->latency_p99_ns});
   }
   return out;
 }
@@ -56,6 +56,33 @@ PointChoice pick(const std::vector<PointChoice>& eligible, double tie_tolerance)
     found = true;
   }
   return best;
+}
+
+// The rule picks the lowest p99 it sees; whether that beats the default by more than the runs'
+// noise is a separate question, and a change of interval needs the answer yes.
+void decide_confidence(Recommendation& r, const RecommendPolicy& policy) {
+  r.recommended_ns = r.chosen.interval_ns;
+  const bool default_eligible =
+      r.default_point && r.default_point->fraction_of_best >= policy.throughput_floor;
+  if (r.chosen.interval_ns == policy.default_interval_ns) {
+    r.confidence = Confidence::kIsDefault;
+    return;
+  }
+  if (!default_eligible) {
+    r.confidence = Confidence::kNoDefault;
+    return;
+  }
+  const analysis::RunStats &d = r.default_point->latency_p99, &c = r.chosen.latency_p99;
+  r.vs_default =
+      analysis::welch_test(d.n, d.mean, d.stddev.value_or(0), c.n, c.mean, c.stddev.value_or(0));
+  if (!r.vs_default) {
+    r.confidence = Confidence::kUntested;
+  } else if (r.vs_default->p < policy.significance && c.mean < d.mean) {
+    r.confidence = Confidence::kSignificant;
+  } else {
+    r.confidence = Confidence::kInsideNoise;
+  }
+  if (r.confidence != Confidence::kSignificant) r.recommended_ns = policy.default_interval_ns;
 }
 
 Recommendation decide(std::vector<PointChoice> all, Recommendation r,
@@ -78,10 +105,27 @@ Recommendation decide(std::vector<PointChoice> all, Recommendation r,
   r.lowest_latency = pick(all, 0.0);
   r.chosen = pick(eligible, policy.tie_tolerance);
   r.points = all.size();
+  decide_confidence(r, policy);
   return r;
 }
 
 }  // namespace
+
+const char* to_string(Confidence c) {
+  switch (c) {
+    case Confidence::kIsDefault:
+      return "is_default";
+    case Confidence::kSignificant:
+      return "significant";
+    case Confidence::kInsideNoise:
+      return "inside_noise";
+    case Confidence::kUntested:
+      return "untested";
+    case Confidence::kNoDefault:
+      break;
+  }
+  return "no_default";
+}
 
 Recommendation recommend(const std::vector<PointFigures>& points, const std::string& workers,
                          const std::string& latency_role, const std::string& throughput_role,

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/significance.hpp"
 #include "report/sweep/sweep_data.hpp"
 
 namespace gilhost::report {
@@ -19,6 +20,7 @@ struct RecommendPolicy {
   std::uint64_t default_interval_ns = 5'000'000;  // CPython's default, shown for comparison
   // Below this many calls per run, a run's p99 is about its slowest call (one sample).
   double enough_latency_calls = 100;
+  double significance = 0.05;  // Welch p below this: the chosen p99 differs from the default's
 };
 
 // One point seen by the rule: the latency role's p99 and the throughput role's calls/s there
@@ -31,7 +33,21 @@ struct PointChoice {
   // σ / mean of the throughput over the point's runs; 0 with one run (no spread known).
   double throughput_relative_stddev = 0;
   double latency_calls = 0;  // calls of the latency role per run (mean): its p99's sample size
+  analysis::RunStats latency_p99;  // the latency role's p99 over the point's runs
 };
+
+// How sure the measurement is that the rule's choice beats CPython's default interval: Welch's
+// t-test of the latency role's p99 over the runs at the two points (docs/sweep.md).
+enum class Confidence {
+  kIsDefault,    // the rule chose the default: nothing to change
+  kSignificant,  // the chosen p99 is lower than the default's beyond the noise (p < 0.05)
+  kInsideNoise,  // the difference is within the noise (p >= 0.05, or not lower): keep the default
+  kUntested,     // one run per point: the noise is unknown, keep the default until runs show it
+  kNoDefault,    // the default was not measured, or failed the throughput floor: no comparison
+};
+
+// "is_default", "significant", "inside_noise", "untested", "no_default" (the JSON's words).
+const char* to_string(Confidence c);
 
 struct Recommendation {
   std::string workers;
@@ -48,6 +64,10 @@ struct Recommendation {
   // policy.enough_latency_calls.
   PointChoice fewest_latency_calls;
   std::size_t points_with_few_latency_calls = 0;
+  Confidence confidence = Confidence::kNoDefault;
+  std::optional<analysis::WelchTest> vs_default;  // chosen p99 against the default's
+  // The interval to use: the chosen point's, or the default's when the difference is not shown.
+  std::uint64_t recommended_ns = 0;
   bool ok() const { return error.empty(); }
 };
 

@@ -170,37 +170,55 @@ std::string lowest_line(const SweepResult& s, const Recommendation& r, const Rec
   return fmt::format("{}lowest p99 {}: {}\n", kIndent, figures(s, low), why);
 }
 
-// Runs that disagree by more than the margin make the choice partly chance: say so, and what to
-// do about it.
-std::string noise_warning(const SweepResult& s, const Recommendation& r,
-                          const RecommendPolicy& pol) {
-  const double margin = 1 - pol.throughput_floor;
-  if (r.noisiest.throughput_relative_stddev <= margin) return "";
-  return fmt::format(
-      "{}warning: {} calls/s varies by {} % between runs at {} (σ / mean), more than the {:g} % "
-      "margin: use more --runs, --warmup or a quieter machine\n",
-      kIndent, s.throughput_role, pct(100 * r.noisiest.throughput_relative_stddev),
-      ns(double(r.noisiest.interval_ns)), 100 * margin);
+// "1.58 ms: lat p99 1.90 ms ± 0.10 ms (3 runs)"
+std::string p99_text(const SweepResult& s, const PointChoice& c) {
+  const analysis::RunStats& p = c.latency_p99;
+  return fmt::format("{}: {} p99 {}{}", ns(double(c.interval_ns)), s.latency_role, ns(p.mean),
+                     p.stddev ? " ± " + ns(*p.stddev) : "");
 }
 
-// A p99 needs enough calls per run to be more than the slowest call.
-std::string sample_warning(const SweepResult& s, const Recommendation& r,
-                           const RecommendPolicy& pol) {
-  if (r.points_with_few_latency_calls == 0) return "";
-  const PointChoice& few = r.fewest_latency_calls;
+// The line under the rule that says how sure the choice is against the default.
+std::string confidence_line(const SweepResult& s, const Recommendation& r,
+                            const RecommendPolicy& pol) {
+  const std::string def = ns(double(pol.default_interval_ns));
+  switch (r.confidence) {
+    case Confidence::kIsDefault:
+      return fmt::format("{}confidence: the rule chose CPython's default, {}: nothing to change\n",
+                         kIndent, def);
+    case Confidence::kSignificant:
+      return fmt::format(
+          "{}confidence: {} is below the default's ({}) beyond the noise (Welch p = {:.2g}, {} "
+          "and {} runs)\n",
+          kIndent, p99_text(s, r.chosen), p99_text(s, *r.default_point), r.vs_default->p,
+          r.chosen.latency_p99.n, r.default_point->latency_p99.n);
+    case Confidence::kInsideNoise:
+      return fmt::format(
+          "{}confidence: the chosen {} is inside the noise of the default's ({}; Welch p = "
+          "{:.2g}): keep the default\n",
+          kIndent, p99_text(s, r.chosen), p99_text(s, *r.default_point), r.vs_default->p);
+    case Confidence::kUntested:
+      return fmt::format(
+          "{}confidence: not tested: with one run per point the noise is unknown: keep the "
+          "default until --runs 3 or more shows the difference\n",
+          kIndent);
+    case Confidence::kNoDefault:
+      break;
+  }
   return fmt::format(
-      "{}warning: {} made fewer than {:g} calls per run at {} of {} points ({:.0f} at {}): a p99 "
-      "there is about the slowest call; use a longer --duration\n",
-      kIndent, s.latency_role, pol.enough_latency_calls, r.points_with_few_latency_calls, r.points,
-      few.latency_calls, ns(double(few.interval_ns)));
+      "{}confidence: not compared with the default ({} {}): the rule's choice stands\n", kIndent,
+      def, r.default_point ? "fails the throughput floor" : "was not measured");
 }
 
 std::string render_recommendation(const SweepResult& s, const Recommendation& r) {
   if (!r.ok()) return fmt::format("No recommendation for {}: {}\n", r.workers, r.error);
   const RecommendPolicy pol;
+  const bool keep = r.recommended_ns != r.chosen.interval_ns;
   std::string out =
-      fmt::format("Recommendation for {}: switch interval {} (sys.setswitchinterval({:g}))\n",
-                  r.workers, ns(double(r.chosen.interval_ns)), double(r.chosen.interval_ns) / 1e9);
+      keep ? fmt::format("Recommendation for {}: keep CPython's default switch interval {}\n",
+                         r.workers, ns(double(r.recommended_ns)))
+           : fmt::format(
+                 "Recommendation for {}: switch interval {} (sys.setswitchinterval({:g}))\n",
+                 r.workers, ns(double(r.chosen.interval_ns)), double(r.chosen.interval_ns) / 1e9);
   out += fmt::format(
       "{}rule: the lowest {} p99 with {} calls/s ≥ {:g} % of its best ({} at {}), over {} "
       "point{}{}\n",
@@ -215,10 +233,57 @@ std::string render_recommendation(const SweepResult& s, const Recommendation& r)
     out +=
         fmt::format("{}default {}: not measured\n", kIndent, ns(double(pol.default_interval_ns)));
   }
-  return out + noise_warning(s, r, pol) + sample_warning(s, r, pol);
+  out += confidence_line(s, r, pol);
+  for (const std::string& c : recommendation_caveats(s, r))
+    out += fmt::format("{}warning: {}\n", kIndent, c);
+  return out;
 }
 
 }  // namespace
+
+std::vector<std::string> recommendation_caveats(const SweepResult& s, const Recommendation& r) {
+  std::vector<std::string> out;
+  if (!r.ok()) return out;
+  const RecommendPolicy pol;
+  // Runs that disagree by more than the margin make the choice partly chance.
+  const double margin = 1 - pol.throughput_floor;
+  if (r.noisiest.throughput_relative_stddev > margin) {
+    out.push_back(fmt::format(
+        "{} calls/s varies by {} % between runs at {} (σ / mean), more than the {:g} % margin: "
+        "use more --runs (now {}) or a quieter machine",
+        s.throughput_role, pct(100 * r.noisiest.throughput_relative_stddev),
+        ns(double(r.noisiest.interval_ns)), 100 * margin, s.runs));
+  }
+  // A p99 needs enough calls per run to be more than the slowest call.
+  if (r.points_with_few_latency_calls != 0) {
+    const PointChoice& few = r.fewest_latency_calls;
+    out.push_back(fmt::format(
+        "{} made fewer than {:g} calls per run at {} of {} points ({:.0f} at {}): a p99 there is "
+        "about the slowest call; use a longer --duration",
+        s.latency_role, pol.enough_latency_calls, r.points_with_few_latency_calls, r.points,
+        few.latency_calls, ns(double(few.interval_ns))));
+  }
+  if (r.confidence == Confidence::kInsideNoise) {
+    out.push_back(fmt::format(
+        "the chosen interval's {} p99 is inside the noise of the default's (Welch p = {:.2g}): "
+        "keep the default, or use more --runs (now {}) to tell them apart",
+        s.latency_role, r.vs_default->p, s.runs));
+  }
+  return out;
+}
+
+std::vector<std::string> sweep_caveats(const SweepResult& s) {
+  std::vector<std::string> out;
+  if (s.runs < 2) {
+    out.push_back(
+        "1 run per point: the charts have no error bars, the noise between runs is unknown and "
+        "no recommendation can be shown to beat the default; use --runs 3 or more.");
+  }
+  for (const Recommendation& r : recommendations(s)) {
+    for (const std::string& c : recommendation_caveats(s, r)) out.push_back(r.workers + ": " + c);
+  }
+  return out;
+}
 
 std::string render_sweep_text(const SweepResult& s) {
   std::string out = s.complete() ? "" : partial_line(s);

@@ -14,6 +14,7 @@
 #include "cli/units.hpp"
 #include "report/busy_machine.hpp"
 #include "report/role_run.hpp"
+#include "report/run_comparison.hpp"
 
 namespace gilhost::report {
 namespace {
@@ -136,23 +137,10 @@ std::string min_max(const Values& v) {
   return rate(s.min) + " … " + rate(s.max);
 }
 
-double total_calls_per_s(const RunRecord& run) {
-  std::uint64_t calls = 0;
-  for (const auto& w : run.phase.workers) calls += w.calls;
-  return run.phase.wall_ns ? double(calls) * 1e9 / double(run.phase.wall_ns) : 0.0;
-}
-
-Values totals(const ConfigResult& c) { return collect(c.runs, total_calls_per_s); }
-
-std::string outlier_lines(const ConfigResult& c) {
-  analysis::RunStats s = analysis::summarize(totals(c));
+std::string outlier_lines(const Report& r, const ConfigResult& c) {
   std::string out;
-  for (std::size_t i : s.outliers) {
-    out += fmt::format(
-        "{}warning: run {} is an outlier ({} calls/s, median {}): use --warmup or a "
-        "quieter machine\n",
-        kIndent, i + 1, rate(totals(c)[i]), rate(s.median));
-  }
+  for (const std::string& w : outlier_warnings(c, r.context.warmup))
+    out += fmt::format("{}{}\n", kIndent, w);
   return out;
 }
 
@@ -355,7 +343,7 @@ std::string config_block(const Report& r, const ConfigResult& c) {
   out += render_table(role_header(r.context.traced), rows);
   if (c.runs.size() > 1)
     out += fmt::format("{}calls/s min … max: {}\n", kIndent, fmt::join(ranges, " · "));
-  return out + outlier_lines(c) + config_summary(r, c);
+  return out + outlier_lines(r, c) + config_summary(r, c);
 }
 
 std::string thread_name(const trace::ThreadInfo& info) {
@@ -420,15 +408,8 @@ std::string partial_line(const Report& r) {
 }
 
 std::string comparison(const Report& r) {
-  std::string base = cli::format_workers(r.configs.front().workers);
-  double base_rate = mean(totals(r.configs.front()));
-  std::string out = "Comparison by total calls/s:\n";
-  for (std::size_t i = 1; i < r.configs.size(); ++i) {
-    double ratio = base_rate > 0 ? mean(totals(r.configs[i])) / base_rate : 0.0;
-    out += fmt::format("{}{} is {}× {}{}\n", kIndent, cli::format_workers(r.configs[i].workers),
-                       base_rate > 0 ? fixed(ratio, 2) : "n/a", base,
-                       distortion_note(r.configs[i], r.configs.front()));
-  }
+  std::string out = std::string(kComparisonTitle) + ":\n";
+  for (const std::string& line : comparison_lines(r)) out += fmt::format("{}{}\n", kIndent, line);
   return out;
 }
 

@@ -49,7 +49,7 @@
     }
     if (!GH.data.traced) root.append(GH.empty(GH.noTrace));
     if (GH.data.comparison.length) {
-      const block = GH.el('div', {class: 'block'}, GH.el('h3', {text: 'Comparison by total calls/s'}));
+      const block = GH.el('div', {class: 'block'}, GH.el('h3', {text: "Comparison by each role's calls/s"}));
       for (const line of GH.data.comparison) block.append(GH.el('p', {class: 'note', text: line}));
       root.append(block);
     }
