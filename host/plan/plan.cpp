@@ -58,6 +58,7 @@ std::vector<Output> run_outputs(const cli::RunOptions& o) {
           {"--events", o.events_path},
           {"--trace", o.trace_path},
           {"--html", o.html_path},
+          {"--stacks", o.stacks_path},
           {"--record", o.record_path}};
 }
 

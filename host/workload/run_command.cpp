@@ -185,7 +185,7 @@ int run_command(const cli::RunOptions& o) {
   own_stop_signals();  // from here on a stop is gilhost's to handle (stop_signals.hpp)
   plan::check_outputs(plan::run_outputs(o));
   RunRecording recording(o);
-  Session s(script_argv(o), !o.no_trace, o.trace_buffer);
+  Session s(script_argv(o), !o.no_trace, o.trace_buffer, !o.no_stacks);
   plan::ScriptSettings known;
   plan::Plan plan = plan_before_top_level(o, known);
   if (plan.top_level_switch_interval) s.set_switch_interval(*plan.top_level_switch_interval);
@@ -213,6 +213,7 @@ int run_command(const cli::RunOptions& o) {
   }
   flush_python_stdio();
   recording.finish(o, r);
+  r.stacks = trace::Tracer::stack_table();
   write_reports(o, r);
   return end_session(s, {r.status, r.exit_status, r.abandoned});
 }

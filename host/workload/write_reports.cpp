@@ -9,6 +9,7 @@
 #include "report/json/json_report.hpp"
 #include "report/output_paths.hpp"
 #include "report/report_outputs.hpp"
+#include "report/stacks/folded.hpp"
 #include "report/text/text_report.hpp"
 #include "report/trace/chrome_trace.hpp"
 #include "workload/stop_signals.hpp"
@@ -40,6 +41,7 @@ bool write_reports(const cli::RunOptions& o, report::Report& r) {
                {"--trace", o.trace_path,
                 [&r, &o, &cut] { return report::render_chrome_trace(r, o.trace_limit, &cut); }},
                {"--html", o.html_path, [&r] { return report::render_html(r); }},
+               {"--stacks", o.stacks_path, [&r] { return report::render_folded(r); }},
            },
            v, [] { return g_stop_signal.load(); }) &&
        ok;
