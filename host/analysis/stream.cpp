@@ -195,6 +195,7 @@ void StreamAnalyzer::process_event(StreamState& s, const trace::Event& e) {
   switch (e.kind) {
     case EventKind::kStack:
       s.stack = e.aux;
+      stacks_seen_ = true;
       return;
     case EventKind::kHeldBegin:
     case EventKind::kHeldEnd:

@@ -196,7 +196,7 @@ GilMetrics StreamAnalyzer::gil_metrics(const GilState& g, const std::vector<std:
       out.blocked_other_ns += pairs[i].ns;
     }
   }
-  detail::stack_metrics(g, index, scale, out);
+  if (stacks_seen_) detail::stack_metrics(g, index, scale, out);
   return out;
 }
 

@@ -7,6 +7,7 @@ namespace gilhost::trace {
 
 CaptureFn g_capture = nullptr;
 ThisThreadStateFn g_this_thread_state = nullptr;
+std::atomic<std::uint64_t> g_code_generation{0};
 thread_local std::uint32_t t_kernel = 0;
 
 namespace {
@@ -33,7 +34,8 @@ struct Captured {
 struct ThreadStacks {
   Captured now;
   Captured sent;
-  bool sent_valid;  // `sent` is what the collector last received from this thread
+  bool sent_valid;                // `sent` is what the collector last received from this thread
+  std::uint64_t sent_generation;  // g_code_generation when `sent` was read
   Event group[kMaxStackDepth + 4];
 };
 thread_local ThreadStacks t_stacks;
@@ -81,8 +83,9 @@ void emit_stacked(const void* tstate, std::uint64_t ticks, EventKind kind, int g
     r->push(e);
     return;
   }
+  const std::uint64_t generation = g_code_generation.load(std::memory_order_acquire);
   capture(tstate, native, t.now);
-  if (t.sent_valid && t.now.same_as(t.sent)) {
+  if (t.sent_valid && t.sent_generation == generation && t.now.same_as(t.sent)) {
     r->push(e);
     return;
   }
@@ -91,6 +94,7 @@ void emit_stacked(const void* tstate, std::uint64_t ticks, EventKind kind, int g
   if (r->push_n(t.group, n)) {
     t.sent = t.now;
     t.sent_valid = true;
+    t.sent_generation = generation;
   }
 }
 

@@ -3,6 +3,7 @@
 // "Stacks"; docs/architecture.md, "Stacks").
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 
 #include "trace/event.hpp"
@@ -28,6 +29,11 @@ extern thread_local std::uint32_t t_kernel;
 // for the stack of its first request; null when stacks are off.
 using ThisThreadStateFn = const void* (*)();
 extern ThisThreadStateFn g_this_thread_state;
+
+// Counts code objects freed (Tracer::code_destroyed): a thread's stack equal to the one it sent,
+// pointer for pointer, names the same code only if no code object was freed in between (a
+// freed one's address is soon reused by a new one).
+extern std::atomic<std::uint64_t> g_code_generation;
 
 // Whether the calling thread sent a stack already (the analysis knows its current one).
 bool stack_sent();
