@@ -9,7 +9,7 @@
 namespace gilhost::report {
 
 // How many rows each table lists.
-inline constexpr std::size_t kStackRowsShown = 10;
+inline constexpr std::size_t kStackRowsShown = 5;
 
 // "" when the report has no stacks.
 std::string stacks_text(const Report& r);
