@@ -124,6 +124,23 @@ class StacksTest(TempDirTestCase):
         self.assertIn(f"hog ({EXACT}:{hold_line}) → hold_gil", proc.stderr)
         self.assertIn(f"victim ({EXACT}:{victim_line})", proc.stderr)
 
+    def test_perfetto_slices_carry_their_stack(self):
+        trace = self.path("t.json")
+        self.assertOk(run("run", "--quiet", "--trace", trace, EXACT))
+        with open(trace) as f:
+            events = json.load(f)["traceEvents"]
+        hold_line = line_of(EXACT, "HOLD-LINE")
+        victim_line = line_of(EXACT, "VICTIM-LINE")
+        holds = [e["args"]["stack"] for e in events
+                 if e.get("name") == "holds GIL" and "stack" in e.get("args", {})]
+        waits = [e["args"]["stack"] for e in events
+                 if e.get("name") == "waits for GIL" and "stack" in e.get("args", {})]
+        # A hold's stack is the one at its release: after hold_gil returned, still in hog().
+        self.assertTrue(any(";a (" in s and ";b (" in s and s.rsplit(";", 1)[-1].startswith("hog (")
+                            for s in holds), holds[:5])
+        self.assertFalse(any(s.endswith("[gilhost kernel]") for s in holds))
+        self.assertTrue(any(s.endswith(f";victim ({EXACT}:{victim_line})") for s in waits))
+
     def test_every_kind_of_code_is_named(self):
         _, data = self.run_json(KINDS)
         s = Stacks(data, data["script_gil"])
