@@ -697,7 +697,9 @@ void Tracer::enable_stacks(CaptureFn capture, ViewCodeFn view, ThisThreadStateFn
 void code_destroyed_hook(const void* code) { Tracer::code_destroyed(code); }
 
 void Tracer::code_destroyed(const void* code) {
-  if (g_capture == nullptr) return;
+  // Disarmed, every frame was drained already: nothing can name the code object any more
+  // (Py_FinalizeEx frees thousands, which need no copy).
+  if (g_capture == nullptr || !armed()) return;
   g.stacks.code_destroyed(code, now_ticks());
   g_code_generation.fetch_add(1, std::memory_order_release);
 }
