@@ -117,3 +117,22 @@ test('the tooltip reads out the hold under the pointer', async () => {
   assert.ok(tip.includes(target.text), `${tip} lacks ${target.text}`);
   await page.close();
 });
+
+test('the flame graphs draw the stacks and zoom into a frame', async () => {
+  const {page, errors} = await open(browser.context, pages.convoy);
+  assert.deepEqual(errors, []);
+  const holds = page.locator('#flames-body .flame').first();
+  await holds.scrollIntoViewIfNeeded();
+  const names = await holds.locator('.flame-cell').allTextContents();
+  assert.equal(names[0], 'all');
+  assert.ok(names.includes('cpu-0'), names.slice(0, 12).join(' | '));
+  assert.ok(names.some((n) => n.startsWith('cpu (')), names.slice(0, 12).join(' | '));
+  // A click on a thread's frame makes it the whole width.
+  const cell = holds.locator('.flame-cell', {hasText: /^cpu-0$/}).first();
+  await cell.click();
+  const top = holds.locator('.flame-row').first().locator('.flame-cell');
+  assert.equal(await top.count(), 1);
+  assert.equal(await top.textContent(), 'cpu-0');
+  assert.match(await top.getAttribute('style'), /width: 100(\.000)?%/);
+  await page.close();
+});

@@ -295,7 +295,7 @@ HtmlJson html_data(const Report& r) {
   return {{"header", std::move(header)},      {"traced", r.context.traced},
           {"roles", roles_json(r)},           {"summaries", html_summaries(r)},
           {"comparison", comparison_json(r)}, {"recordings", std::move(recordings)},
-          {"context", context_json(r)}};
+          {"context", context_json(r)},       {"flames", flames_json(r)}};
 }
 
 }  // namespace gilhost::report::detail
