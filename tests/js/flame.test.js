@@ -32,3 +32,12 @@ test('rows place each frame at its share of the root, and drop slivers', () => {
   assert.equal(rows.length, 3);
   assert.deepEqual(rows[2].map((c) => [c.node.name, c.left, c.width]), [['a', 0, 99_000 / 99_001]]);
 });
+
+test('a stack reads innermost first, three frames and an ellipsis', () => {
+  GH.data = {stack_texts: {7: ['main', 'a', 'b', 'hog (x.py:5)'], 8: ['victim (x.py:9)']}};
+  assert.equal(GH.stackText(7, ' in '), ' in hog (x.py:5) ← b ← a ← …');
+  assert.equal(GH.stackText(8, ' in '), ' in victim (x.py:9)');
+  assert.equal(GH.stackText(0, ' in '), '');
+  assert.equal(GH.stackText(9, ' in '), '');
+  delete GH.data;
+});

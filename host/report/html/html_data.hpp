@@ -45,5 +45,7 @@ HtmlJson html_data(const Report& r);
 // The flame graphs: {"holds": [{frames, ns}], "waits": [...]} (the --stacks lines), or null
 // when the run read no stacks.
 HtmlJson flames_json(const Report& r);
+// {"ID": [frames, outermost first]} of every stack the report's figures use.
+HtmlJson stack_texts_json(const Report& r);
 
 }  // namespace gilhost::report::detail

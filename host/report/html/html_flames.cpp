@@ -37,4 +37,11 @@ HtmlJson flames_json(const Report& r) {
   return out;
 }
 
+HtmlJson stack_texts_json(const Report& r) {
+  HtmlJson out = HtmlJson::object();
+  if (!has_stacks(r)) return out;
+  for (std::uint32_t id : used_stacks(r)) out[std::to_string(id)] = stack_frames(r.stacks, id);
+  return out;
+}
+
 }  // namespace gilhost::report::detail

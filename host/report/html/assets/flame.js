@@ -64,6 +64,13 @@
   }
 
   GH.flame = {tree, rows};
+  // The innermost frames of stack `id` (GH.data.stack_texts), innermost first: "" when unknown.
+  GH.stackText = function (id, lead, frames) {
+    const all = id && GH.data && GH.data.stack_texts && GH.data.stack_texts[id];
+    if (!all || !all.length) return '';
+    const shown = all.slice(-(frames || 3)).reverse();
+    return lead + shown.join(' ← ') + (all.length > shown.length ? ' ← …' : '');
+  };
   GH.flames = function () {
     const body = document.getElementById('flames-body');
     const f = GH.data.flames;
