@@ -36,6 +36,9 @@ int dispatch(int argc, char** argv) {
       std::fputs(inv.help_text.c_str(), stdout);
       if (!inv.help_text.empty() && inv.help_text.back() != '\n') std::fputc('\n', stdout);
       return 0;
+    case gilhost::cli::Command::kUsage:
+      std::fputs(inv.help_text.c_str(), stderr);
+      return 2;
     case gilhost::cli::Command::kInfo:
       return gilhost::workload::info_command();
     case gilhost::cli::Command::kRun:
@@ -57,7 +60,7 @@ static int finish(int status) {
     std::fflush(nullptr);
     _exit(status);
   }
-  return status;
+  return gilhost::python::die_like_python(status);
 }
 
 int main(int argc, char** argv) {

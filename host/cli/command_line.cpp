@@ -12,39 +12,77 @@
 namespace gilhost::cli {
 namespace {
 
-// Splits `gilhost run|sweep` arguments into options and the target: the first -m/-c or
-// non-option token ends gilhost's options, as with python3.12 (everything after belongs to the
-// script).
-// The target after `-m`/`-c`: the next token, or the rest of the same one ("-mhttp.server",
-// "-cpass"), as python3.12 reads it.
-bool take_inline_target(const std::string& a, std::vector<std::string>& args, std::size_t& i,
-                        RunOptions& o) {
-  if (a.size() < 2 || a[0] != '-' || (a[1] != 'm' && a[1] != 'c')) return false;
-  o.target = a[1] == 'm' ? Target::kModule : Target::kCode;
-  if (a.size() > 2) {
-    o.target_value = a.substr(2);
-  } else {
-    if (i + 1 >= args.size()) throw UsageError(fmt::format("{} needs an argument", a));
-    o.target_value = args[++i];
-  }
-  o.args.assign(args.begin() + long(i) + 1, args.end());
-  return true;
+// python3.12's options that gilhost accepts before the target, with python3.12's meaning (the
+// embedded interpreter's PyConfig parses them: python/interpreter.cpp). Flags first, then the
+// two that take a value. Not accepted: -i (no interactive prompt), -d, -R, -x, -V, and -v and
+// -h, which are gilhost's own (--verbose, --help).
+constexpr std::string_view kPythonFlags = "bBEIOPqsSu";
+constexpr std::string_view kPythonValued = "WX";
+constexpr const char* kPythonOptionList =
+    "-b -B -E -I -O -OO -P -q -s -S -u -W ARG -X OPT, then SCRIPT, -m MODULE, -c CODE or -";
+
+void take_rest_as_target(Target t, std::string value, const std::vector<std::string>& args,
+                         std::size_t next, RunOptions& o) {
+  o.target = t;
+  o.target_value = std::move(value);
+  o.args.assign(args.begin() + long(next), args.end());
 }
 
-// Splits `gilhost run|sweep` arguments into options and the target: the first -m/-c or
-// non-option token ends gilhost's options, as with python3.12 (everything after belongs to the
-// script).
+// One token of python3.12's short options, as its getopt reads it: flags may be grouped
+// ("-uB"), -W/-X take the rest of the token or the next one ("-Xdev", "-X dev"), and -m/-c end
+// the options with the rest of the token or the next one ("-mhttp.server", "-cpass").
+// Returns true when the token (and the ones it took) set the target.
+bool take_python_option(const std::string& a, const std::vector<std::string>& args, std::size_t& i,
+                        RunOptions& o) {
+  for (std::size_t j = 1; j < a.size(); ++j) {
+    const char c = a[j];
+    const bool valued = kPythonValued.find(c) != std::string_view::npos;
+    if (c == 'm' || c == 'c' || valued) {
+      std::string value;
+      if (j + 1 < a.size()) {
+        value = a.substr(j + 1);
+      } else if (i + 1 < args.size()) {
+        value = args[++i];
+      } else {
+        throw UsageError(fmt::format("-{} needs an argument", c));
+      }
+      if (valued) {
+        o.python_options.insert(o.python_options.end(), {std::string("-") + c, value});
+        return false;
+      }
+      take_rest_as_target(c == 'm' ? Target::kModule : Target::kCode, value, args, i + 1, o);
+      return true;
+    }
+    if (kPythonFlags.find(c) == std::string_view::npos) {
+      throw UsageError(fmt::format(
+          "unknown option -{}{} (python options gilhost takes before the target: {})", c,
+          c == 'i' ? ": gilhost runs no interactive prompt" : "", kPythonOptionList));
+    }
+    o.python_options.push_back(std::string("-") + c);
+  }
+  return false;
+}
+
+// Splits `gilhost run|sweep` arguments into options and the target: the first -m/-c, `-` or
+// non-option token ends the options, as with python3.12 (everything after belongs to the
+// script). gilhost's options are long ones (and -h, -v); the other short ones are python's.
 std::vector<std::string> split_target_args(CLI::App* cmd, std::vector<std::string> args,
                                            RunOptions& o) {
   std::vector<std::string> mine;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a.rfind("--", 0) != 0 && take_inline_target(a, args, i, o)) return mine;
-    if (a == "--" || a.empty() || a[0] != '-' || a == "-") {
+    if (a == "-") {
+      take_rest_as_target(Target::kStdin, a, args, i + 1, o);
+      return mine;
+    }
+    if (a.size() >= 2 && a[0] == '-' && a[1] != '-' && a[1] != 'h' && a[1] != 'v') {
+      if (take_python_option(a, args, i, o)) return mine;
+      continue;
+    }
+    if (a == "--" || a.empty() || a[0] != '-') {
       std::size_t s = a == "--" ? i + 1 : i;
       if (s >= args.size()) break;
-      o.target_value = args[s];
-      o.args.assign(args.begin() + long(s) + 1, args.end());
+      take_rest_as_target(Target::kScript, args[s], args, s + 1, o);
       return mine;
     }
     mine.push_back(a);
@@ -61,8 +99,8 @@ std::vector<std::string> split_target_args(CLI::App* cmd, std::vector<std::strin
   if (std::find(mine.begin(), mine.end(), "--help") == mine.end() &&
       std::find(mine.begin(), mine.end(), "-h") == mine.end()) {
     throw UsageError(
-        fmt::format("{0}: no script given (gilhost {0} [OPTIONS] SCRIPT | -m MODULE "
-                    "| -c CODE)",
+        fmt::format("{0}: no script given (gilhost {0} [OPTIONS] [PYTHON OPTIONS] SCRIPT | -m "
+                    "MODULE | -c CODE | - [ARGS...])",
                     cmd->get_name()));
   }
   return mine;
@@ -125,6 +163,7 @@ void finish(Parser& p, Invocation& inv, int argc, char** argv) {
   inv.log_level = p.quiet_logs ? 4 : std::max(0, 3 - p.verbose);  // warnings unless -v
   inv.run.argv.assign(argv, argv + argc);
   inv.sweep.run.argv = inv.run.argv;
+  inv.run.python = inv.sweep.run.python = inv.python;
   if (p.run->parsed()) {
     inv.command = Command::kRun;
     validate_run(p.run_flags, inv.run);
@@ -138,8 +177,77 @@ void finish(Parser& p, Invocation& inv, int argc, char** argv) {
   } else if (p.info->parsed()) {
     inv.command = Command::kInfo;
   } else {
+    inv.command = Command::kUsage;
     inv.help_text = p.app.help();
   }
+}
+
+// CLI11 names a subcommand's usage "run [OPTIONS]": the targets and the script's arguments are
+// parsed before it (split_target_args), so the usage line is written here.
+std::string help_of(Parser& p) {
+  CLI::App* cmd = p.run->parsed() ? p.run : p.sweep->parsed() ? p.sweep : nullptr;
+  if (cmd == nullptr) return p.app.help();
+  std::string text = cmd->help();
+  const std::string cli11 = "Usage: " + cmd->get_name() + " [OPTIONS]";
+  if (text.find(cli11) != std::string::npos) {
+    text.replace(text.find(cli11), cli11.size(),
+                 fmt::format("Usage: gilhost {} [OPTIONS] [PYTHON OPTIONS] (SCRIPT | -m MODULE | "
+                             "-c CODE | -) [ARGS...]",
+                             cmd->get_name()));
+  }
+  return text + fmt::format(
+                    "\nPython options (before the target, with python3.12's meaning): {}.\n"
+                    "ARGS after the target are the script's own (sys.argv[1:]).\n",
+                    kPythonOptionList);
+}
+
+// Edit distance, for "did you mean".
+std::size_t distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1] ? 1 : 0)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// "--workrs" -> "--workers": the nearest long option of the command given (or of gilhost), when
+// it is near enough to be a typo.
+std::string nearest_option(Parser& p, const std::string& given) {
+  CLI::App* cmd = p.run->parsed()      ? p.run
+                  : p.sweep->parsed()  ? p.sweep
+                  : p.report->parsed() ? p.report
+                  : p.info->parsed()   ? p.info
+                                       : &p.app;
+  const std::string word = given.substr(0, given.find('='));
+  std::string best;
+  std::size_t best_d = 3;  // at most two edits
+  for (CLI::App* app : {cmd, &p.app}) {
+    for (const CLI::Option* opt : app->get_options()) {
+      for (const std::string& name : opt->get_lnames()) {
+        const std::size_t d = distance(word, "--" + name);
+        if (d < best_d) best_d = d, best = "--" + name;
+      }
+    }
+  }
+  return best;
+}
+
+std::string unknown_option_message(Parser& p, const CLI::ExtrasError& e) {
+  // CLI11: "The following argument was not expected: --workrs" (or "arguments ... : a b").
+  std::string what = e.what();
+  std::string first = what.substr(what.find(": ") == std::string::npos ? 0 : what.find(": ") + 2);
+  first = first.substr(0, first.find(' '));
+  if (first.rfind("--", 0) != 0) return what;
+  std::string near = nearest_option(p, first);
+  return fmt::format("unknown option {}{}", first,
+                     near.empty() ? "" : fmt::format(" (did you mean {}?)", near));
 }
 
 }  // namespace
@@ -153,12 +261,14 @@ Invocation parse_command_line(int argc, char** argv) {
     p.app.parse(args);
   } catch (const CLI::CallForHelp&) {
     inv.command = Command::kHelp;
-    inv.help_text = (p.run->parsed() ? p.run : p.sweep->parsed() ? p.sweep : &p.app)->help();
+    inv.help_text = help_of(p);
     return inv;
   } catch (const CLI::CallForVersion& e) {
     inv.command = Command::kVersion;
     inv.help_text = e.what();
     return inv;
+  } catch (const CLI::ExtrasError& e) {
+    throw UsageError(unknown_option_message(p, e));
   } catch (const CLI::ParseError& e) {
     throw UsageError(e.what());
   }

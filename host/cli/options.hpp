@@ -18,12 +18,16 @@ using plan::parse_workers;
 using plan::RoleSpec;
 using plan::WorkerSet;
 
-enum class Target { kScript, kModule, kCode };
+enum class Target { kScript, kModule, kCode, kStdin };  // SCRIPT, -m, -c, - (as python3.12)
 
 struct RunOptions {
   Target target = Target::kScript;
-  std::string target_value;       // path, module name or code
+  std::string target_value;       // path, module name or code ("-" for kStdin)
   std::vector<std::string> args;  // the script's own arguments (sys.argv[1:])
+  // python3.12's own options given before the target (-X dev, -u, -I, -W error, ...), one
+  // token each ("-X", "dev"): the embedded interpreter reads them as python3.12 would.
+  std::vector<std::string> python_options;
+  std::string python;  // --python as given (Invocation::python): a path is sys.executable
   // The settings the command line gave, each checked (plan/settings.hpp). Only the Plan reads
   // them (plan/plan.hpp), merged with the script's GILHOST dict.
   plan::Settings given;
@@ -66,7 +70,8 @@ struct ReportOptions {
   RunOptions out;
 };
 
-enum class Command { kRun, kSweep, kReport, kInfo, kVersion, kHelp };
+// kUsage: no command at all (help_text on stderr, exit 2, as a usage error).
+enum class Command { kRun, kSweep, kReport, kInfo, kVersion, kHelp, kUsage };
 
 struct Invocation {
   Command command = Command::kHelp;

@@ -15,8 +15,8 @@ struct Unit {
   std::string_view suffix;
   double ns;
 };
-constexpr Unit kUnits[] = {{"ns", 1.0}, {"us", 1e3}, {"µs", 1e3},  {"ms", 1e6},
-                           {"s", 1e9},  {"m", 60e9}, {"min", 60e9}};
+constexpr Unit kUnits[] = {{"ns", 1.0}, {"us", 1e3}, {"µs", 1e3},
+                           {"ms", 1e6}, {"s", 1e9},  {"min", 60e9}};
 
 }  // namespace
 
@@ -42,10 +42,24 @@ std::string shown(std::string_view text) {
   return out;
 }
 
-std::chrono::nanoseconds parse_duration(std::string_view text, std::string_view what) {
+std::chrono::nanoseconds parse_duration(std::string_view text, std::string_view what,
+                                        bool number_is_seconds) {
   double value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   std::string_view suffix(end, text.data() + text.size() - end);
+  const bool out_of_range = ec == std::errc::result_out_of_range;
+  const bool number = end != text.data() && (ec == std::errc() || out_of_range);
+  if (number && suffix.empty() && !number_is_seconds && (value != 0 || out_of_range)) {
+    throw UsageError(fmt::format("{}: '{}' has no unit: write {}s, {}ms, {}us or {}ns", what,
+                                 shown(text), shown(text), shown(text), shown(text),
+                                 shown(text)));
+  }
+  if (number && suffix == "m") {
+    throw UsageError(fmt::format("{}: '{}' is ambiguous: write {}min for minutes or {}ms for "
+                                 "milliseconds",
+                                 what, shown(text), shown(text.substr(0, text.size() - 1)),
+                                 shown(text.substr(0, text.size() - 1))));
+  }
   double scale = suffix.empty() ? 1e9 : -1;
   for (const Unit& u : kUnits) {
     if (suffix == u.suffix) scale = u.ns;
@@ -53,7 +67,9 @@ std::chrono::nanoseconds parse_duration(std::string_view text, std::string_view 
   if (end == text.data() || scale < 0 ||
       (ec != std::errc() && ec != std::errc::result_out_of_range)) {
     throw UsageError(
-        fmt::format("{}: '{}' is not a duration (use e.g. 500us, 5ms, 2s)", what, shown(text)));
+        fmt::format("{}: '{}' is not a duration (e.g. 500us, 5ms, 2s, 1min; units ns, us, ms, s, "
+                    "min)",
+                    what, shown(text)));
   }
   // Out of range (10**400, 1e-400) leaves `value` unset; strtod says which end it fell off.
   if (ec == std::errc::result_out_of_range) value = std::strtod(std::string(text).c_str(), nullptr);

@@ -23,10 +23,14 @@ class HostUnavailable : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// "2s", "500ms", "100us", "250ns", "1.5s", "1m"; a bare number is seconds (like
-// sys.setswitchinterval). Throws UsageError naming `what` on empty text, bad units, nan,
-// negatives and anything longer than a year (inf, 10**400).
-std::chrono::nanoseconds parse_duration(std::string_view text, std::string_view what);
+// "2s", "500ms", "100us" (or "µs"), "250ns", "1.5s", "2min": the units are ns, us, µs, ms, s
+// and min (docs/guide.md, "Durations"). A bare number other than 0 is refused with a hint (is
+// "5" seconds or milliseconds?) unless `number_is_seconds` (a Python number in GILHOST, like
+// sys.setswitchinterval's argument); "m" is refused as ambiguous (minute or milli?). Throws
+// UsageError naming `what` on empty text, bad units, nan, negatives and anything longer than a
+// year (inf, 10**400).
+std::chrono::nanoseconds parse_duration(std::string_view text, std::string_view what,
+                                        bool number_is_seconds = false);
 
 // A whole number from `min` to `max`, in decimal digits ("00" is 0). Throws UsageError naming
 // `what` otherwise (the text is shortened in the message when it is long).

@@ -29,6 +29,10 @@ void check_request(const cli::RunOptions& o) {
   if (!o.trace_path.empty() || !o.events_path.empty()) {
     throw cli::UsageError("--trace and --events record one host's events: give one --python");
   }
+  if (o.target == cli::Target::kStdin) {
+    throw cli::UsageError(
+        "-: standard input can be read once: save the script to a file to compare versions");
+  }
   struct stat st {};
   if (o.target == cli::Target::kScript && stat(o.target_value.c_str(), &st) == 0 &&
       S_ISDIR(st.st_mode)) {
@@ -56,6 +60,7 @@ std::vector<std::string> child_args(const cli::RunOptions& o, const std::string&
       {"--quiet"});
   a.insert(a.end(), mine.begin(), mine.end());
   a.insert(a.end(), {"--runs", "1", "--quiet", "--json", json_path});
+  a.insert(a.end(), o.python_options.begin(), o.python_options.end());
   if (o.target == cli::Target::kModule) a.push_back("-m");
   if (o.target == cli::Target::kCode) a.push_back("-c");
   if (o.target == cli::Target::kScript && !o.target_value.empty() && o.target_value[0] == '-') {

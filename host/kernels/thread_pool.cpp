@@ -10,6 +10,8 @@
 #include <iterator>
 #include <utility>
 
+#include "trace/quiet_thread.hpp"
+
 namespace gilhost::kernels {
 
 // One run() call. It lives on the caller's stack; every field after `chunks` is guarded by
@@ -61,23 +63,14 @@ void ThreadPool::grow(unsigned threads) {
   if (forked_child()) return;
   std::lock_guard lock(mutex_);
   if (stopping_) return;
-  // The workers start with the stop signals blocked: a process-directed SIGINT/SIGTERM/SIGHUP
-  // must reach the host's main thread, never a pool thread. A failed start throws
-  // std::system_error with the workers made so far kept.
-  sigset_t stop_signals, old_mask;
-  sigemptyset(&stop_signals);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stop_signals, sig);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, &old_mask);
-  try {
-    while (workers_.size() < threads) {
-      const auto index = static_cast<unsigned>(workers_.size());
-      workers_.emplace_back([this, index] { work_loop(index); });
-    }
-  } catch (...) {
-    pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
-    throw;
+  // The workers start with every signal blocked: a process-directed signal (a stop, or one the
+  // script waits for) must reach the host's or the script's threads, never a pool thread. A
+  // failed start throws std::system_error with the workers made so far kept.
+  trace::AllSignalsBlocked quiet;
+  while (workers_.size() < threads) {
+    const auto index = static_cast<unsigned>(workers_.size());
+    workers_.emplace_back([this, index] { work_loop(index); });
   }
-  pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
 }
 
 unsigned ThreadPool::size() const {

@@ -29,6 +29,10 @@ int info_each(const std::vector<const HostBuild*>& hosts, int argc, char** argv)
 
 int launch(int argc, char** argv) {
   gilhost::cli::Invocation inv = gilhost::cli::parse_command_line(argc, argv);
+  if (inv.command == gilhost::cli::Command::kUsage) {  // `gilhost` alone: a usage error
+    std::fputs(inv.help_text.c_str(), stderr);
+    return 2;
+  }
   if (inv.command == gilhost::cli::Command::kHelp ||
       inv.command == gilhost::cli::Command::kVersion) {
     std::fputs(inv.help_text.c_str(), stdout);

@@ -19,14 +19,14 @@ bool is_value_kind(const Value& v, std::initializer_list<Value::Kind> kinds) {
   return std::find(kinds.begin(), kinds.end(), v.kind) != kinds.end();
 }
 
-// Text and numbers go through the command line's parser (a bare number is seconds there too);
-// True, None or a list are not durations in either place.
+// Text goes through the command line's parser (a unit is required); a Python number is seconds,
+// as for sys.setswitchinterval. True, None or a list are not durations in either place.
 nanoseconds duration_of(const Value& v, const std::string& what) {
   if (!is_value_kind(v, {Value::Kind::kText, Value::Kind::kInt, Value::Kind::kFloat})) {
     throw UsageError(fmt::format("{}: must be a duration like '2s' or a number of seconds, not {}",
                                  what, cli::shown(v.text)));
   }
-  return cli::parse_duration(v.text, what);
+  return cli::parse_duration(v.text, what, v.kind != Value::Kind::kText);
 }
 
 nanoseconds positive_duration_of(const Value& v, const std::string& what) {

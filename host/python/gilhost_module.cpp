@@ -18,12 +18,6 @@
 namespace gilhost::python {
 namespace {
 
-// METH_VARARGS | METH_KEYWORDS functions are stored as PyCFunction and called with three
-// arguments by CPython; the double cast through void(*)() says so without a warning.
-PyCFunction as_cfunction(PyObject* (*f)(PyObject*, PyObject*, PyObject*)) {
-  return reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(f));
-}
-
 // A C++ exception must never unwind through CPython's frames (it would skip their clean-up, and
 // with the GIL released the caller would return without it): every function of the module runs
 // inside `guarded`, which turns whatever escapes into the Python exception a caller can handle.

@@ -36,4 +36,10 @@ class Ref {
   PyObject* p_ = nullptr;
 };
 
+// METH_VARARGS | METH_KEYWORDS functions are stored as PyCFunction and called with three
+// arguments by CPython; the double cast through void(*)() says so without a warning.
+inline PyCFunction as_cfunction(PyObject* (*f)(PyObject*, PyObject*, PyObject*)) {
+  return reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(f));
+}
+
 }  // namespace gilhost::python

@@ -16,6 +16,7 @@
 #include "build_info.hpp"
 #include "record/codec.hpp"
 #include "record/journal.hpp"
+#include "trace/quiet_thread.hpp"
 
 namespace gilhost::record {
 
@@ -68,6 +69,7 @@ struct Writer::State {
     if (own_fd && fd >= 0) ::close(fd);
   }
   void start_io() {
+    trace::AllSignalsBlocked quiet;  // the script's signals are never the writer's
     io = std::thread([this] { io_loop(); });
   }
   void stop_io() {

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "trace/clock.hpp"
+#include "trace/quiet_thread.hpp"
 
 namespace gilhost::trace {
 namespace {
@@ -90,7 +91,8 @@ void SchedSampler::start() {
     std::lock_guard lock(s.stop_mu);
     s.stop = false;
   }
-  sample_all();  // every thread alive now has a sample before anything is recorded
+  sample_all();             // every thread alive now has a sample before anything is recorded
+  AllSignalsBlocked quiet;  // the script's signals are never the sampler's
   s.thread = std::thread(loop);
 }
 

@@ -18,6 +18,7 @@
 
 #include "analysis/analysis_sink.hpp"
 #include "record/tee.hpp"
+#include "trace/quiet_thread.hpp"
 #include "trace/release_site.hpp"
 #include "trace/sched_sampler.hpp"
 #include "trace/stack_interner.hpp"
@@ -543,7 +544,10 @@ void Tracer::arm(int holder_gil) {
     g.stop = false;
   }
   g.lag_ticks = Clock::current().ticks_of_ns(kAnalysisLagNs);
-  g.collector = std::thread(collector_loop);
+  {
+    AllSignalsBlocked quiet;  // the script's signals are never the collector's
+    g.collector = std::thread(collector_loop);
+  }
   recompute_bounds();
 }
 
@@ -557,6 +561,28 @@ void Tracer::disarm() {
   g.stop_cv.notify_all();
   if (g.collector.joinable()) g.collector.join();
   SchedSampler::stop();
+}
+
+void Tracer::pause_threads() {
+  if (!g.armed.load() || !g.collector.joinable()) return;
+  {
+    std::lock_guard lock(g.stop_mu);
+    g.stop = true;
+  }
+  g.stop_cv.notify_all();
+  g.collector.join();
+  SchedSampler::stop();
+}
+
+void Tracer::resume_threads() {
+  if (!g.armed.load() || g.collector.joinable()) return;
+  {
+    std::lock_guard lock(g.stop_mu);
+    g.stop = false;
+  }
+  SchedSampler::start();
+  AllSignalsBlocked quiet;
+  g.collector = std::thread(collector_loop);
 }
 
 void Tracer::keep_events(bool keep) { g_trace_calls.store(keep); }

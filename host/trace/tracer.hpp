@@ -145,6 +145,11 @@ class Tracer {
   // Marks the calling thread as the holder of GIL `gil` (it must hold it) and starts tracing.
   static void arm(int holder_gil);
   static void disarm();
+  // Around a fork of the script's (os.fork): the collector and the sampler stop, so that the
+  // process has the script's threads only when CPython counts them for its "multi-threaded"
+  // warning, and start again after (events wait in the rings meanwhile). No-ops unarmed.
+  static void pause_threads();
+  static void resume_threads();
   // Worker calls are traced as events only when set (a timeline will show them); the figures
   // never need them (workers measure their own latencies).
   static void keep_events(bool keep);

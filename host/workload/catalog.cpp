@@ -108,6 +108,7 @@ std::vector<std::string> child_argv(const cli::RunOptions& o, const fs::path& js
                             {"--trace", &o.trace_path}}) {
     if (!path->empty()) argv.insert(argv.end(), {flag, per_experiment_path(*path, name)});
   }
+  argv.insert(argv.end(), o.python_options.begin(), o.python_options.end());
   argv.insert(argv.end(), {"--", script.string()});
   argv.insert(argv.end(), o.args.begin(), o.args.end());
   return argv;

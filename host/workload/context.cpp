@@ -45,6 +45,7 @@ report::Context make_context(const cli::RunOptions& o, std::uint64_t switch_inte
   c.traced = traced;
   c.script = o.target == cli::Target::kScript   ? o.target_value
              : o.target == cli::Target::kModule ? "-m " + o.target_value
+             : o.target == cli::Target::kStdin  ? "-"
                                                 : "-c";
   return c;
 }

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "build_info.hpp"
+#include "python/executable.hpp"
 #include "python_build.hpp"
 #include "trace/clock.hpp"
 #include "trace/release_site.hpp"
@@ -84,7 +85,8 @@ void print_figures(const report::PythonCapabilities& c) {
 }  // namespace
 
 int info_command() {
-  Session s({"gilhost-info"}, true, 1 << 16);
+  Session s(python::Launch{python::choose_executable(""), {}, python::MainKind::kCode, "", {}},
+            true, 1 << 16);
   fmt::print("gilhost          {}\n", build::kVersion);
   fmt::print("CPython          {} (built against {})\n", python::Interpreter::version(),
              build::kPythonVersion);

@@ -11,6 +11,7 @@
 
 #include "analysis/metrics.hpp"
 #include "cli/units.hpp"
+#include "python/executable.hpp"
 #include "python/ref.hpp"
 #include "report/atomic_file.hpp"
 #include "workload/assemble.hpp"
@@ -32,6 +33,8 @@ python::MainKind main_kind(cli::Target t) {
       return python::MainKind::kModule;
     case cli::Target::kCode:
       return python::MainKind::kCode;
+    case cli::Target::kStdin:
+      return python::MainKind::kStdin;
     default:
       return python::MainKind::kScript;
   }
@@ -112,9 +115,32 @@ std::vector<std::string> script_argv(const cli::RunOptions& o) {
     case cli::Target::kCode:
       argv.push_back("-c");
       break;
+    case cli::Target::kStdin:
+      argv.push_back("-");
+      break;
   }
   argv.insert(argv.end(), o.args.begin(), o.args.end());
   return argv;
+}
+
+python::Launch launch_of(const cli::RunOptions& o) {
+  return python::Launch{python::choose_executable(o.python), o.python_options, main_kind(o.target),
+                        o.target_value, o.args};
+}
+
+cli::RunOptions with_stdin_read(const cli::RunOptions& o) {
+  if (o.target != cli::Target::kStdin) return o;
+  cli::RunOptions copy = o;
+  copy.target_value.clear();
+  char buf[1 << 16];
+  for (ssize_t n; (n = read(0, buf, sizeof buf)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0)
+      throw UsageError(
+          fmt::format("cannot read the script from standard input: {}", std::strerror(errno)));
+    copy.target_value.append(buf, std::size_t(n));
+  }
+  return copy;
 }
 
 plan::Plan plan_before_top_level(const cli::RunOptions& o, plan::ScriptSettings& known) {
@@ -129,7 +155,7 @@ std::optional<int> run_top_level(Session& s, const cli::RunOptions& o, plan::Pla
   std::optional<int> status;
   {
     ScriptPhase script;  // the script's own signal handlers, as under python3.12
-    status = s.interpreter().run_main(main_kind(o.target), o.target_value);
+    status = s.interpreter().run_main();
   }
   // SIGTERM/SIGHUP stopped the script through KeyboardInterrupt: the status says which.
   if (status == 130 && g_stop_signal.load() != 0) status = interrupted_status();

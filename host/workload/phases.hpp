@@ -31,6 +31,13 @@ int end_fork_child(Session& s, std::optional<int> status);
 // sys.argv of the target: [SCRIPT | -m | -c, args...].
 std::vector<std::string> script_argv(const cli::RunOptions& o);
 
+// How the embedded interpreter starts for `o`: as python3.12 with the same options and target.
+python::Launch launch_of(const cli::RunOptions& o);
+
+// `o` itself, or for `-` a copy whose target is the source read from standard input to its end
+// (python3.12 reads it all before running it; GILHOST is read from it like from a file).
+cli::RunOptions with_stdin_read(const cli::RunOptions& o);
+
 // The plan before any of the script runs: the command line with the GILHOST its source shows
 // (`known`). Everything the two show to be wrong is refused here. Precondition: the GIL is held.
 plan::Plan plan_before_top_level(const cli::RunOptions& o, plan::ScriptSettings& known);

@@ -131,8 +131,10 @@ struct ScriptStart {
 };
 
 // A script run without workers: the GIL over its whole execution, like python3.12 SCRIPT.
+// `plain`: no worker set was asked for, so the script's exit status is its own (sys.exit(3) is
+// a measurement as complete as a return).
 void finish_script_run(Session& s, std::optional<int> script_status, const ScriptStart& start,
-                       report::Report& r) {
+                       bool plain, report::Report& r) {
   // As python3.12 does in Py_FinalizeEx, after sys.exit() too: the non-daemon threads are
   // joined inside the window, so their GIL events are recorded (daemon threads are not waited
   // for, and whatever they do after the window is not in any report).
@@ -155,8 +157,12 @@ void finish_script_run(Session& s, std::optional<int> script_status, const Scrip
     assemble_script(r, w, false);
   }
   r.exit_status = script_status.value_or(0);
-  if (r.exit_status != 0) {
-    r.status = r.exit_status == 130 || g_stop_signal.load() != 0 ? "interrupted" : "failed";
+  if (r.exit_status == 0) return;
+  const python::Ending ending = python::last_ending();
+  if (ending == python::Ending::kKeyboardInterrupt || g_stop_signal.load() != 0) {
+    r.status = "interrupted";
+  } else if (!plain || ending != python::Ending::kSystemExit) {
+    r.status = "failed";
   }
 }
 
@@ -173,19 +179,20 @@ void run_configs(Session& s, const cli::RunOptions& o, const plan::Plan& plan, r
 
 }  // namespace
 
-int run_command(const cli::RunOptions& o) {
+int run_command(const cli::RunOptions& given) {
   install_test_hooks();
-  if (check_target(o, true)) {
-    if (!o.record_path.empty()) {
+  if (check_target(given, true)) {
+    if (!given.record_path.empty()) {
       throw cli::UsageError(
           "--record needs one script: a directory runs each experiment in its own process");
     }
-    return run_catalog(o);
+    return run_catalog(given);
   }
   own_stop_signals();  // from here on a stop is gilhost's to handle (stop_signals.hpp)
-  plan::check_outputs(plan::run_outputs(o));
+  plan::check_outputs(plan::run_outputs(given));
+  const cli::RunOptions o = with_stdin_read(given);
   RunRecording recording(o);
-  Session s(script_argv(o), !o.no_trace, o.trace_buffer, !o.no_stacks);
+  Session s(launch_of(o), !o.no_trace, o.trace_buffer, !o.no_stacks);
   plan::ScriptSettings known;
   plan::Plan plan = plan_before_top_level(o, known);
   if (plan.top_level_switch_interval) s.set_switch_interval(*plan.top_level_switch_interval);
@@ -207,14 +214,18 @@ int run_command(const cli::RunOptions& o) {
   recording.context(r.context);
 
   if (script_status || plan.worker_sets.empty()) {
-    finish_script_run(s, script_status, start, r);
+    finish_script_run(s, script_status, start, plan.worker_sets.empty(), r);
   } else {
     run_configs(s, o, plan, r);
   }
   flush_python_stdio();
   recording.finish(o, r);
   r.stacks = trace::Tracer::stack_table();
-  write_reports(o, r);
+  // A script that never started (a SyntaxError, a failed import, -m of no module) measured
+  // nothing worth a summary: Python's own report is all, as under python3.12.
+  cli::RunOptions shown = o;
+  shown.quiet = o.quiet || python::last_ending() == python::Ending::kNotStarted;
+  write_reports(shown, r);
   return end_session(s, {r.status, r.exit_status, r.abandoned});
 }
 

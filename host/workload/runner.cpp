@@ -20,6 +20,7 @@
 #include "python/interpreter.hpp"
 #include "python/python_error.hpp"
 #include "python/ref.hpp"
+#include "trace/quiet_thread.hpp"
 #include "trace/tracer.hpp"
 
 namespace gilhost::workload {
@@ -235,7 +236,7 @@ std::vector<std::thread> interrupt_workers(const std::vector<std::unique_ptr<Wor
                                            PyObject* exc) {
   std::vector<unsigned long> shared;
   std::vector<std::thread> threads;
-  StopSignalsBlocked blocked;  // signals are for the main thread
+  trace::AllSignalsBlocked blocked;  // signals are for the main thread and the script's
   try {
     for (const auto& w : workers) {
       if (w->finished) continue;

@@ -157,7 +157,7 @@ def _read(source, filename):
 
 // The source of a target that can be read twice without harm: a regular file or -c code.
 Ref source_of(const cli::RunOptions& o) {
-  if (o.target == cli::Target::kCode) {
+  if (o.target == cli::Target::kCode || o.target == cli::Target::kStdin) {
     return Ref(PyBytes_FromStringAndSize(o.target_value.data(), Py_ssize_t(o.target_value.size())));
   }
   struct stat st {};
@@ -204,8 +204,9 @@ plan::ScriptSettings read_script_settings(const cli::RunOptions& o) {
   PyDict_SetItemString(globals.get(), "__builtins__", PyEval_GetBuiltins());
   Ref ran(PyRun_String(kStaticReader, Py_file_input, globals.get(), globals.get()));
   PyObject* read = ran ? PyDict_GetItemString(globals.get(), "_read") : nullptr;  // borrowed
-  Ref name(PyUnicode_DecodeFSDefault(o.target == cli::Target::kCode ? "<string>"
-                                                                    : o.target_value.c_str()));
+  Ref name(PyUnicode_DecodeFSDefault(o.target == cli::Target::kCode    ? "<string>"
+                                     : o.target == cli::Target::kStdin ? "<stdin>"
+                                                                       : o.target_value.c_str()));
   Ref r(read && name ? PyObject_CallFunctionObjArgs(read, source.get(), name.get(), nullptr)
                      : nullptr);
   if (!r) throw python::PythonError::fetch("reading GILHOST");

@@ -13,56 +13,12 @@
 #include "trace/py_frames.h"
 #include "trace/tracer.hpp"
 #include "workload/capabilities.hpp"
+#include "workload/python_hooks.hpp"
 #include "workload/runner.hpp"
 #include "workload/stop_signals.hpp"
 
 namespace gilhost::workload {
 namespace {
-
-// threading.Thread names are only known to Python; this hook tells the tracer the name of
-// every thread the script starts, as its first act on the new thread.
-constexpr const char* kThreadNameHook = R"(
-import sys as _sys
-
-def _install(threading):
-    import gilhost
-    original = threading.Thread._bootstrap_inner
-    def _bootstrap_inner(self):
-        gilhost._name_thread(self.name)
-        return original(self)
-    threading.Thread._bootstrap_inner = _bootstrap_inner
-
-# Importing threading costs ~2 ms of start-up that `python3.12 -c pass` does not pay, so the
-# hook is installed when the script first imports it (a meta-path finder that steps aside).
-class _ThreadingHook:
-    @classmethod
-    def find_spec(cls, name, path=None, target=None):
-        if name != "threading":
-            return None
-        _sys.meta_path.remove(cls)
-        finder = _sys.modules["_frozen_importlib_external"].PathFinder
-        spec = finder.find_spec(name, path)
-        if spec is None or spec.loader is None:
-            return spec
-        exec_module = spec.loader.exec_module
-        def exec_and_install(module):
-            exec_module(module)
-            _install(module)
-        spec.loader.exec_module = exec_and_install
-        return spec
-
-if "threading" in _sys.modules:
-    _install(_sys.modules["threading"])
-else:
-    _sys.meta_path.insert(0, _ThreadingHook)
-)";
-
-void run_private(const char* code) {
-  python::Ref globals(PyDict_New());
-  PyDict_SetItemString(globals.get(), "__builtins__", PyEval_GetBuiltins());
-  python::Ref r(PyRun_String(code, Py_file_input, globals.get(), globals.get()));
-  if (!r) throw python::PythonError::fetch("gilhost start-up");
-}
 
 void refresh_python_names() {
   if (PyDict_GetItemString(PyImport_GetModuleDict(), "threading") == nullptr) return;
@@ -113,18 +69,18 @@ trace::GilCensus take_census(const gilhost_gil_layout& main) {
 
 }  // namespace
 
-Session::Session(const std::vector<std::string>& argv, bool trace, std::size_t ring_events,
+Session::Session(const python::Launch& launch, bool trace, std::size_t ring_events,
                  bool stacks) {
   trace::Tracer::init(ring_events);
   // Stop signals wait until gilhost's handler is in place; the collector thread inherits the
   // blocked mask, so signals always reach the main thread.
   PythonStartSignals signals;
-  interp_ = std::make_unique<python::Interpreter>(argv);
+  interp_ = std::make_unique<python::Interpreter>(launch);
   check_gil_enabled();
   if (gilhost_read_gil_layout(PyInterpreterState_Main(), &layout_) != 0) {
     throw python::StartupError("the main interpreter has no GIL");
   }
-  run_private(kThreadNameHook);
+  install_thread_naming();
   trace::Tracer::set_creation_pattern(layout_);
   if (trace) {
     if (trace::Tracer::register_gil(layout_) != 0) throw python::StartupError("tracer GIL table");
@@ -136,6 +92,7 @@ Session::Session(const std::vector<std::string>& argv, bool trace, std::size_t r
       });
     trace::Tracer::arm(0);
     trace::Tracer::set_python_name("MainThread");
+    install_fork_pause();
     traced_ = true;
   }
 }

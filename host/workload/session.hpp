@@ -21,8 +21,7 @@ namespace gilhost::workload {
 class Session {
  public:
   // `stacks`: traced runs also read the Python stack of each release (docs/metrics.md, "Stacks").
-  Session(const std::vector<std::string>& argv, bool trace, std::size_t ring_events,
-          bool stacks = true);
+  Session(const python::Launch& launch, bool trace, std::size_t ring_events, bool stacks = true);
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
   ~Session();

@@ -154,7 +154,8 @@ int sweep_command(const cli::SweepOptions& options) {
   check_target(so.run, false);
   own_stop_signals();  // from here on a stop is gilhost's to handle (stop_signals.hpp)
   plan::check_outputs({{"--json", so.json_path}, {"--csv", so.csv_path}, {"--html", so.html_path}});
-  Session s(script_argv(so.run), !so.run.no_trace, so.run.trace_buffer);
+  so.run = with_stdin_read(so.run);
+  Session s(launch_of(so.run), !so.run.no_trace, so.run.trace_buffer);
   plan::ScriptSettings known;
   plan::Plan plan = plan_before_top_level(so.run, known);
   if (plan_is_known(plan, known)) check_plan(so, plan);

@@ -1,6 +1,8 @@
 // write_reports (write_reports.hpp).
 #include "workload/write_reports.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <cstdio>
 
 #include "analysis/analysis_sink.hpp"
@@ -31,7 +33,10 @@ bool write_reports(const cli::RunOptions& o, report::Report& r) {
   bool ok = true;
   if (!o.quiet && (!r.configs.empty() || r.script_gil)) {
     std::FILE* stream = !r.configs.empty() && !report_on_stdout ? stdout : stderr;
-    ok = report::write_table(report::render_text(r), stream, v);
+    // A plain script's summary is brief unless -v asks for every figure.
+    const bool brief = r.configs.empty() && !spdlog::should_log(spdlog::level::info);
+    ok = report::write_table(brief ? report::render_script_brief(r) : report::render_text(r),
+                             stream, v);
   }
   report::TraceCut cut;
   ok = report::write_reports(

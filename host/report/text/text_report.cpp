@@ -367,15 +367,11 @@ std::string thread_name(const trace::ThreadInfo& info) {
 
 constexpr std::size_t kMaxScriptRows = 20;
 
-std::string script_block(const Report& r) {
-  std::string wall = ns(double(r.script_wall_ns));
-  std::string out =
-      fmt::format("Script {} · wall {}{}\n", r.context.script, wall, interval_part(r.context));
-  if (!r.script_gil) return fmt::format("{}{}{}\n", out, kIndent, kNoTrace);
-  // A script may start thousands of threads: the table shows those that held the GIL longest
-  // (all of them are in the JSON).
+// The threads that held the script's GIL longest, as a table (all of them are in the JSON: a
+// script may start thousands).
+std::string script_threads(const analysis::GilMetrics& gil) {
   std::vector<const analysis::ThreadMetrics*> threads;
-  for (const analysis::ThreadMetrics& t : r.script_gil->threads) threads.push_back(&t);
+  for (const analysis::ThreadMetrics& t : gil.threads) threads.push_back(&t);
   std::stable_sort(threads.begin(), threads.end(),
                    [](auto* a, auto* b) { return a->gil.held_fraction > b->gil.held_fraction; });
   std::vector<Row> rows;
@@ -385,11 +381,21 @@ std::string script_block(const Report& r) {
                     pct(100 * t.gil.held_fraction), ns(double(t.gil.wait.p50_ns)),
                     ns(double(t.gil.wait.p99_ns)), std::to_string(t.gil.forced_releases)});
   }
-  out += render_table({"thread", "holds", "held %", "wait p50", "wait p99", "forced"}, rows);
+  std::string out =
+      render_table({"thread", "holds", "held %", "wait p50", "wait p99", "forced"}, rows);
   if (threads.size() > kMaxScriptRows) {
     out += fmt::format("{}… and {} more threads (all in --json)\n", kIndent,
                        threads.size() - kMaxScriptRows);
   }
+  return out;
+}
+
+std::string script_block(const Report& r) {
+  std::string wall = ns(double(r.script_wall_ns));
+  std::string out =
+      fmt::format("Script {} · wall {}{}\n", r.context.script, wall, interval_part(r.context));
+  if (!r.script_gil) return fmt::format("{}{}{}\n", out, kIndent, kNoTrace);
+  out += script_threads(*r.script_gil);
   out += gil_lines("wall " + wall, {&r.script_gil->summary});
   for (const GilRecord& g : r.script_gils) out += gil_lines(g.interpreter, {&g.metrics.summary});
   return out;
@@ -438,6 +444,23 @@ std::string render_text(const Report& r) {
   std::string out = r.status == "complete" ? "" : partial_line(r);
   if (std::string w = busy_machine_warning(r); !w.empty()) out += w + "\n\n";
   return out + fmt::format("{}", fmt::join(blocks, "\n"));
+}
+
+std::string render_script_brief(const Report& r) {
+  if (!r.script_gil || !r.script_gils.empty()) return render_text(r);
+  const GilSummary& g = r.script_gil->summary;
+  const std::size_t threads = r.script_gil->threads.size();
+  std::string out =
+      fmt::format("gilhost: {} · wall {} · GIL held {} % · {} thread{} · {} forced switches{}\n",
+                  r.context.script, ns(double(r.script_wall_ns)), pct(100 * g.utilisation), threads,
+                  threads == 1 ? "" : "s", whole(g.forced_switches), interval_part(r.context));
+  if (threads > 1) out += script_threads(*r.script_gil);
+  // A figure or cross-check marked ✗ is never left out.
+  for (const std::string& line : {release_line({&g}), check_line({&g})}) {
+    if (line.find("✗") != std::string::npos) out += line;
+  }
+  if (r.status != "complete" && r.status != "failed") out = partial_line(r) + out;
+  return out;
 }
 
 }  // namespace gilhost::report
