@@ -94,6 +94,8 @@ void AnalysisSink::sched_sample(const trace::SchedSample& s) {
 void AnalysisSink::context(std::string_view key, std::string_view bytes) {
   if (key == "close") {
     params_ = decode_close(bytes);
+  } else if (key == kStacksKey) {
+    stacks_.apply(bytes);
   } else if (on_context) {
     on_context(key, bytes);
   }

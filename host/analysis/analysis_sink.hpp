@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analysis/stack_table.hpp"
 #include "analysis/stream.hpp"
 #include "record/journal.hpp"
 #include "trace/event.hpp"
@@ -76,6 +77,8 @@ class AnalysisSink final : public record::Sink {
   std::function<void()> on_close;  // after each close_window, with take_window() ready
 
   const StreamAnalyzer& analyzer() const { return analyzer_; }
+  // Every stack and location the inputs defined so far (context "stacks").
+  const StackTable& stacks() const { return stacks_; }
   std::uint64_t windows() const { return windows_; }
 
  private:
@@ -99,6 +102,7 @@ class AnalysisSink final : public record::Sink {
   };
   std::map<std::uint32_t, Raw> raw_;  // by stream: a recording's threads come in stream order
   WindowResult last_;
+  StackTable stacks_;
   std::uint64_t windows_ = 0;
 };
 

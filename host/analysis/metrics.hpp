@@ -116,8 +116,32 @@ struct BlockedPair {
 // in GilMetrics::blocked_other_ns), so reports stay linear in the number of threads.
 inline constexpr std::size_t kBlockedPairsListed = 100;
 
+// Time one thread spent holding or waiting for the GIL with one Python stack (docs/metrics.md,
+// "Stacks"); `thread` indexes GilMetrics::threads, `stack` the report's stack table (0: not
+// known). `pieces`: the durations it came in (ns), those complete inside the window.
+struct StackTime {
+  int thread = 0;
+  std::uint32_t stack = 0;
+  std::uint64_t ns = 0;
+  std::uint64_t count = 0;
+  Histogram pieces;
+};
+
+// Waiting charged to a waiter's stack and the holder's stack at that time (holder -1, stack 0:
+// nobody held it).
+struct BlockedCode {
+  int waiter = 0;
+  std::uint32_t waiter_stack = 0;
+  int holder = -1;
+  std::uint32_t holder_stack = 0;
+  std::uint64_t ns = 0;
+};
+
 struct GilMetrics {
   GilSummary summary;
+  // By thread then stack; empty without stacks.
+  std::vector<StackTime> hold_stacks, wait_stacks;
+  std::vector<BlockedCode> blocked_code;  // largest first
   std::vector<ThreadMetrics> threads;
   std::map<std::string, GilStats> roles;  // by role name; threads without a role are not here
   BlockedMatrix blocked;                  // the largest pairs (all of them when asked)

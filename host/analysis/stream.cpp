@@ -29,6 +29,7 @@ std::uint64_t TimeScale::ns_of(std::uint64_t duration_ticks) const {
 int event_rank(EventKind kind) {
   switch (kind) {
     case EventKind::kDropRequest:
+    case EventKind::kStack:  // no effect of its own: it must never hold back its event
       return 0;
     case EventKind::kRelease:
     case EventKind::kForced:
@@ -188,15 +189,23 @@ void StreamAnalyzer::process_event(StreamState& s, const trace::Event& e) {
   s.event_seen = true;
   const auto k = std::uint8_t(e.kind);
   if (k >= std::uint8_t(EventKind::kRequest) && k <= std::uint8_t(EventKind::kHandoffEnd)) {
-    gil(e.gil).on_event(s.id, e, ts);
+    gil(e.gil).on_event(s.id, e, ts, s.stack);
     return;
   }
   switch (e.kind) {
-    case EventKind::kCallBegin:
-    case EventKind::kCallEnd:
+    case EventKind::kStack:
+      s.stack = e.aux;
+      stacks_seen_ = true;
+      return;
     case EventKind::kHeldBegin:
     case EventKind::kHeldEnd:
-      return;  // host-measured (worker latencies, held sections), drawn on timelines only
+      // A held section's time goes to its own stack in the hold tables (GilState).
+      for (auto& g : gils_)
+        if (g) g->held_section(s.id, e.kind == EventKind::kHeldBegin, ts, s.stack);
+      return;
+    case EventKind::kCallBegin:
+    case EventKind::kCallEnd:
+      return;  // host-measured (worker latencies), drawn on timelines only
     case EventKind::kNativeBegin:
       return process_native(s, true, ts);
     case EventKind::kNativeEnd:

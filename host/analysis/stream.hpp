@@ -110,7 +110,8 @@ class StreamAnalyzer {
   std::priority_queue<Head, std::vector<Head>, std::greater<Head>> heads_;
   std::uint64_t now_ = 0;  // the latest timestamp processed
   std::size_t pending_ = 0;
-  bool sampled_ = false;  // a schedstat sample was ever given
+  bool sampled_ = false;      // a schedstat sample was ever given
+  bool stacks_seen_ = false;  // a kStack was ever processed: stacks are read
   detail::OpenWindow window_;
 };
 

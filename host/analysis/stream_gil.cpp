@@ -71,16 +71,17 @@ void GilState::registered(std::uint32_t stream, std::uint64_t ts, bool holder) {
   owner_since_ = now = std::max(now, ts);
 }
 
-void GilState::on_event(std::uint32_t stream, const trace::Event& e, std::uint64_t ts) {
+void GilState::on_event(std::uint32_t stream, const trace::Event& e, std::uint64_t ts,
+                        std::uint32_t stack) {
   advance_time(ts);
   ThreadGil& t = thread(stream);
   switch (e.kind) {
     case EventKind::kRequest:
-      return on_request(t, ts);
+      return on_request(t, ts, stack);
     case EventKind::kAcquire:
       return on_acquire(t, ts, e.aux, e.flags);
     case EventKind::kRelease:
-      return on_release(t, ts, e.aux, e.flags);
+      return on_release(t, ts, e.aux, e.flags, stack);
     case EventKind::kForced:
       return on_forced(t);
     case EventKind::kDropRequest:
@@ -104,11 +105,12 @@ void GilState::advance_time(std::uint64_t ts) {
 }
 
 // take_gil emits kRequest only for a thread that does not hold the GIL, once per call.
-void GilState::on_request(ThreadGil& t, std::uint64_t ts) {
+void GilState::on_request(ThreadGil& t, std::uint64_t ts, std::uint32_t stack) {
   if (t.holding || t.waiting) {
     ++t.malformed;
     return;
   }
+  t.wait_stack = stack;
   t.waiting = t.gil_seen = true;
   t.wait_begin = t.wait_charged = ts;
   t.can_force = false;
@@ -120,6 +122,10 @@ void GilState::stop_waiting(ThreadGil& t, std::uint64_t ts) {
   charge(t, ts);
   wait_ticks += window_.clip(t.wait_begin, ts);
   if (window_.complete_inside(t.wait_begin, ts)) t.wait_h.record(ts - t.wait_begin);
+  std::optional<std::uint64_t> piece;
+  if (window_.complete_inside(t.wait_begin, ts)) piece = ts - t.wait_begin;
+  add_figure(wait_stacks, t.stream, t.wait_stack, window_.clip(t.wait_begin, ts),
+             window_.contains(ts), piece);
   ThreadGil* last = waiters_.back();
   waiters_[t.waiter_pos] = last;
   last->waiter_pos = t.waiter_pos;
@@ -166,7 +172,8 @@ void GilState::on_forced(ThreadGil& t) {
 }
 
 // The verdict is CPython's, carried on the release (trace/event.hpp): nothing is inferred.
-void GilState::on_release(ThreadGil& t, std::uint64_t ts, std::uint32_t aux, std::uint16_t flags) {
+void GilState::on_release(ThreadGil& t, std::uint64_t ts, std::uint32_t aux, std::uint16_t flags,
+                          std::uint32_t stack) {
   if (!t.holding && t.gil_seen) {
     ++t.malformed;
     return;
@@ -189,6 +196,7 @@ void GilState::on_release(ThreadGil& t, std::uint64_t ts, std::uint32_t aux, std
       std::uint32_t(aux - t.acquire_aux) == 1)
     ++t.switched;
   t.held_ticks += window_.clip(t.hold_begin, ts);
+  charge_hold(t, ts, stack, t.hold_begin_seen && window_.complete_inside(t.hold_begin, ts));
   t.release_in_window = window_.contains(ts);
   if (t.release_in_window) {
     ++t.releases;
@@ -203,7 +211,9 @@ void GilState::on_release(ThreadGil& t, std::uint64_t ts, std::uint32_t aux, std
   t.open_delay_ns = 0;
   t.holding = false;
   t.gil_seen = t.can_force = true;
+  const bool owned = owner_ == t.stream;
   give_up(t, ts);
+  if (owned) flush_unsited(stack);
   switch_seen(t.stream, false, ts, forced);
 }
 
@@ -257,6 +267,7 @@ void GilState::give_up(ThreadGil& t, std::uint64_t ts) {
   holders_.erase(it);
   if (!was_owner) return;
   charge_all(ts);
+  last_owner_ = t.stream;
   held_ticks += window_.clip(owner_since_, ts);
   owner_since_ = ts;
   owner_ = holders_.empty() ? kNobody : holders_.front();
@@ -289,8 +300,70 @@ void GilState::switch_seen(std::uint32_t stream, bool acquire, std::uint64_t ts,
 }
 
 void GilState::charge(ThreadGil& w, std::uint64_t ts) {
-  blocked.add(w.stream, owner_, window_.clip(w.wait_charged, ts));
+  const std::uint64_t ticks = window_.clip(w.wait_charged, ts);
+  blocked.add(w.stream, owner_, ticks);
   w.wait_charged = std::max(w.wait_charged, ts);
+  if (ticks == 0) return;
+  // Who held it and where: nobody (a hand-off gap), the owner's held section, or the owner's
+  // stack at its release, not known yet.
+  const ThreadGil* o = owner_ == kNobody ? nullptr : thread_or_null(owner_);
+  if (o == nullptr) {
+    blocked_code[{w.stream, w.wait_stack, kNobody, 0}] += ticks;
+  } else if (o->in_section) {
+    blocked_code[{w.stream, w.wait_stack, owner_, o->section_stack}] += ticks;
+  } else {
+    unsited_[{w.stream, w.wait_stack}] += ticks;
+  }
+}
+
+void GilState::flush_unsited(std::uint32_t holder_stack) {
+  for (const auto& [key, ticks] : unsited_)
+    blocked_code[{key.first, key.second, last_owner_, holder_stack}] += ticks;
+  unsited_.clear();
+}
+
+void GilState::add_figure(std::unordered_map<std::uint64_t, StackFigure>& m, std::uint32_t stream,
+                          std::uint32_t stack, std::uint64_t ticks, bool ends_inside,
+                          std::optional<std::uint64_t> piece) {
+  if (ticks == 0 && !ends_inside) return;
+  StackFigure& f = m[std::uint64_t(stream) << 32 | stack];
+  f.ticks += ticks;
+  f.count += ends_inside ? 1 : 0;
+  if (piece) f.pieces.record(*piece);
+}
+
+// A hold's time outside its held sections goes to the stack of its release (`stack`), each
+// section's to its own (held_section); `complete`: the whole hold lies inside the window.
+void GilState::charge_hold(ThreadGil& t, std::uint64_t ts, std::uint32_t stack, bool complete) {
+  const std::uint64_t clipped = window_.clip(t.hold_begin, ts);
+  const std::uint64_t rest = clipped > t.section_clipped ? clipped - t.section_clipped : 0;
+  std::optional<std::uint64_t> piece;
+  const std::uint64_t raw = ts - t.hold_begin;
+  if (complete) piece = raw > t.section_ticks ? raw - t.section_ticks : 0;
+  add_figure(hold_stacks, t.stream, stack, rest, window_.contains(ts), piece);
+  t.section_ticks = t.section_clipped = 0;
+}
+
+void GilState::held_section(std::uint32_t stream, bool begin, std::uint64_t ts,
+                            std::uint32_t stack) {
+  auto it = threads_.find(stream);
+  if (it == threads_.end() || !it->second->holding) return;
+  ThreadGil& t = *it->second;
+  if (begin == t.in_section) return;  // unpaired: the hold's own figures count it
+  if (owner_ == stream) charge_all(ts);
+  if (begin) {
+    t.in_section = true;
+    t.section_begin = ts;
+    t.section_stack = stack;
+    return;
+  }
+  t.in_section = false;
+  const std::uint64_t clipped = window_.clip(t.section_begin, ts);
+  std::optional<std::uint64_t> piece;
+  if (window_.complete_inside(t.section_begin, ts)) piece = ts - t.section_begin;
+  add_figure(hold_stacks, stream, t.section_stack, clipped, window_.contains(ts), piece);
+  t.section_ticks += ts - t.section_begin;
+  t.section_clipped += clipped;
 }
 
 void GilState::charge_all(std::uint64_t ts) {
@@ -330,6 +403,13 @@ void GilState::close_window(std::optional<std::uint64_t> sn_end) {
   advance_time(end);
   if (window_.open && end > now) now = end;
   charge_all(end);
+  // A hold still open has no release stack yet: its time (and the waits it caused) outside
+  // held sections goes to "not known" (stack 0).
+  last_owner_ = owner_;
+  flush_unsited(0);
+  for (ThreadGil* w : waiters_)
+    add_figure(wait_stacks, w->stream, w->wait_stack, window_.clip(w->wait_begin, end), false,
+               std::nullopt);
   if (owner_ != kNobody) held_ticks += window_.clip(owner_since_, end);
   owner_since_ = std::max(owner_since_, end);
   for (ThreadGil* w : waiters_) wait_ticks += window_.clip(w->wait_begin, end);
@@ -337,6 +417,14 @@ void GilState::close_window(std::optional<std::uint64_t> sn_end) {
     finish_pieces(*t);
     if (!t->holding) continue;
     t->held_ticks += window_.clip(t->hold_begin, end);
+    std::uint64_t open_rest = window_.clip(t->hold_begin, end);
+    if (t->in_section) {
+      const std::uint64_t s = window_.clip(t->section_begin, end);
+      add_figure(hold_stacks, stream, t->section_stack, s, false, std::nullopt);
+      open_rest -= std::min(open_rest, s);
+    }
+    open_rest -= std::min(open_rest, t->section_clipped);
+    add_figure(hold_stacks, stream, 0, open_rest, false, std::nullopt);
     t->off_cpu_ns += t->open_delay_ns;
     // A hold still open has no release to read switch_number from; for the main GIL the value
     // at the window's end serves (nobody else can change it while the hold lasts).
@@ -353,6 +441,10 @@ void GilState::reset_figures() {
   handoff_forced_h.clear();
   achieved_interval_h.clear();
   blocked.clear();
+  hold_stacks.clear();
+  wait_stacks.clear();
+  blocked_code.clear();
+  unsited_.clear();
   for (auto& [stream, t] : threads_) t->reset_figures();
   // The next window must not see the hand-off of a release before it as its own.
   any_forced_ = false;

@@ -5,6 +5,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "analysis/stack_metrics.hpp"
 #include "analysis/stream.hpp"
 
 namespace gilhost::analysis {
@@ -195,6 +196,7 @@ GilMetrics StreamAnalyzer::gil_metrics(const GilState& g, const std::vector<std:
       out.blocked_other_ns += pairs[i].ns;
     }
   }
+  if (stacks_seen_) detail::stack_metrics(g, index, scale, out);
   return out;
 }
 

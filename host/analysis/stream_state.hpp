@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -70,6 +71,14 @@ struct ThreadGil {
   };
   std::vector<Piece> unsampled;
   double open_delay_ns = 0;
+  // Stacks (docs/metrics.md, "Stacks"): the stack the current wait is charged to, and the held
+  // native sections of the current hold, charged to their own stacks, not the release's.
+  std::uint32_t wait_stack = 0;
+  bool in_section = false;
+  std::uint64_t section_begin = 0;
+  std::uint32_t section_stack = 0;
+  std::uint64_t section_ticks = 0;    // closed sections of the current hold
+  std::uint64_t section_clipped = 0;  // the same, inside the window
   // Figures of the current window.
   Histogram hold_h, wait_h, handoff_h, hold_off_cpu_h;
   std::uint64_t releases = 0, forced = 0, pending = 0, handshakes = 0, unclassified = 0;
@@ -89,7 +98,21 @@ struct ThreadGil {
     open_delay_ns = 0;  // the open hold's earlier part belonged to the window just reported
     unsampled.clear();
     sched_covered = false;
+    section_clipped = 0;
   }
+};
+
+// Time charged to one (thread, stack): held or waited, with the pieces it came in.
+struct StackFigure {
+  std::uint64_t ticks = 0;
+  std::uint64_t count = 0;  // pieces ending inside the window
+  Histogram pieces;         // pieces complete inside the window
+};
+
+// (waiter, its stack, holder or kNobody, the holder's stack) -> ticks waited.
+struct CodePair {
+  std::uint32_t waiter, waiter_stack, holder, holder_stack;
+  auto operator<=>(const CodePair&) const = default;
 };
 
 // One OS thread's stream: its unprocessed events, host-event state and window figures.
@@ -98,6 +121,7 @@ struct StreamState {
   std::vector<trace::Event> pending;
   std::size_t head = 0;  // first unprocessed event in `pending`
   std::uint64_t last_ts = 0;
+  std::uint32_t stack = 0;  // the stack of its latest kStack (0: none yet)
   bool ended = false;
   bool active = false;  // listed in the current window's threads
   std::uint64_t lost = 0;
@@ -150,7 +174,11 @@ class GilState {
   // `holder`: the registering stream holds it (gilhost registers its own GILs only while held);
   // else nobody does yet (a GIL recognised when the script's interpreter created it).
   void registered(std::uint32_t stream, std::uint64_t ts, bool holder);
-  void on_event(std::uint32_t stream, const trace::Event& e, std::uint64_t ts);
+  // `stack`: the stream's current stack (its latest kStack).
+  void on_event(std::uint32_t stream, const trace::Event& e, std::uint64_t ts, std::uint32_t stack);
+  // A gilhost kernel section run with the GIL held began or ended in `stream` (its stack at the
+  // begin is `stack`): while it lasts, the hold is charged to that stack.
+  void held_section(std::uint32_t stream, bool begin, std::uint64_t ts, std::uint32_t stack);
   // Spreads the run-queue delay `delay_ns` a stream accumulated over [a, b] (ticks) evenly over
   // that interval, onto the holds of it that this GIL saw (docs/metrics.md, held_off_cpu).
   void sched_interval(std::uint32_t stream, std::uint64_t a, std::uint64_t b, double delay_ns);
@@ -167,13 +195,21 @@ class GilState {
   std::uint64_t overlapping = 0, max_waiters = 0, malformed = 0;
   Histogram handoff_h, handoff_voluntary_h, handoff_forced_h, achieved_interval_h;
   PairMap blocked;
+  std::unordered_map<std::uint64_t, StackFigure> hold_stacks, wait_stacks;  // stream << 32 | stack
+  std::map<CodePair, std::uint64_t> blocked_code;
 
  private:
   ThreadGil& thread(std::uint32_t stream);
   void advance_time(std::uint64_t ts);
-  void on_request(ThreadGil& t, std::uint64_t ts);
+  void on_request(ThreadGil& t, std::uint64_t ts, std::uint32_t stack);
   void on_acquire(ThreadGil& t, std::uint64_t ts, std::uint32_t aux, std::uint16_t flags);
-  void on_release(ThreadGil& t, std::uint64_t ts, std::uint32_t aux, std::uint16_t flags);
+  void on_release(ThreadGil& t, std::uint64_t ts, std::uint32_t aux, std::uint16_t flags,
+                  std::uint32_t stack);
+  void charge_hold(ThreadGil& t, std::uint64_t ts, std::uint32_t stack, bool complete);
+  void add_figure(std::unordered_map<std::uint64_t, StackFigure>& m, std::uint32_t stream,
+                  std::uint32_t stack, std::uint64_t ticks, bool ends_inside,
+                  std::optional<std::uint64_t> piece);
+  void flush_unsited(std::uint32_t holder_stack);
   void on_forced(ThreadGil& t);
   void on_drop_request(ThreadGil& t, std::uint64_t ts);
   void on_handoff(ThreadGil& t, bool begin, std::uint64_t ts);
@@ -198,6 +234,10 @@ class GilState {
     bool forced;
   };
   std::vector<Release> since_acquire_;  // releases since the latest acquire
+  // Waiting charged during the owner's hold outside its held sections: the holder's stack is
+  // that of its release, known when it comes (waiter, waiter stack) -> ticks.
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint64_t> unsited_;
+  std::uint32_t last_owner_ = kNobody;  // the owner whose segment just ended
   bool any_forced_ = false;
   std::uint64_t last_forced_ = 0;
 };

@@ -76,6 +76,8 @@ void add_common(CLI::App* cmd, CommonFlags& f, RunOptions& o) {
          "Events per thread buffer (default 262144)")
       ->type_name("N");
   cmd->add_flag("--no-trace", o.no_trace, "Run without recording (the overhead baseline)");
+  cmd->add_flag("--no-stacks", o.no_stacks,
+                "Trace without reading the Python stack of each GIL release (docs/metrics.md)");
   cmd->add_flag("--quiet", o.quiet, "Print no table (exports and the exit status only)");
 }
 
@@ -135,6 +137,11 @@ void add_exports(CLI::App* cmd, RunOptions& o, std::optional<std::string>& trace
       ->type_name("FILE")
       ->check(kFileName);
   cmd->add_option("--markdown", o.markdown_path, "Write the same table in Markdown")
+      ->type_name("FILE")
+      ->check(kFileName);
+  cmd->add_option("--stacks", o.stacks_path,
+                  "Write the GIL time per Python stack as folded stacks (flamegraph.pl, "
+                  "speedscope; docs/formats.md)")
       ->type_name("FILE")
       ->check(kFileName);
   cmd->add_option_function<std::string>(
@@ -227,6 +234,9 @@ void validate_run(const RunFlags& f, RunOptions& o) {
   }
   if (o.no_trace && !o.record_path.empty())
     throw UsageError("--record needs the tracer: drop --no-trace");
+  if ((o.no_trace || o.no_stacks) && !o.stacks_path.empty())
+    throw UsageError(fmt::format("--stacks needs the Python stacks: drop {}",
+                                 o.no_trace ? "--no-trace" : "--no-stacks"));
   if (o.record_path == "-")
     throw UsageError("--record: a recording is a file (it is read back), not standard output");
 }

@@ -54,9 +54,9 @@ Plan resolve(const cli::RunOptions& o, const Settings& script) {
 }
 
 std::vector<Output> run_outputs(const cli::RunOptions& o) {
-  return {{"--json", o.json_path},    {"--events", o.events_path}, {"--trace", o.trace_path},
-          {"--html", o.html_path},    {"--csv", o.csv_path},       {"--markdown", o.markdown_path},
-          {"--record", o.record_path}};
+  return {{"--json", o.json_path},     {"--events", o.events_path}, {"--trace", o.trace_path},
+          {"--html", o.html_path},     {"--csv", o.csv_path},       {"--markdown", o.markdown_path},
+          {"--stacks", o.stacks_path}, {"--record", o.record_path}};
 }
 
 void check_outputs(const std::vector<Output>& outputs) {

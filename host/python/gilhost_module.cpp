@@ -93,8 +93,14 @@ void native_section(const char* kernel, bool release, Fn&& fn) {
     last_id = trace::Tracer::intern_kernel(kernel);
     last_kernel = kernel;
   }
+  // The kernel is the innermost frame of the stacks captured while it runs (the release in
+  // ReleasedGil, the held section's begin).
+  struct KernelFrame {
+    explicit KernelFrame(std::uint32_t id) { trace::t_kernel = id + 1; }
+    ~KernelFrame() { trace::t_kernel = 0; }
+  } frame(last_id);
   if (!release) {  // stamped too: the GIL hold around it can be checked against this clock
-    trace::emit_host(trace::EventKind::kHeldBegin, last_id);
+    trace::emit_host_stacked(PyThreadState_Get(), trace::EventKind::kHeldBegin, last_id);
     fn();
     trace::emit_host(trace::EventKind::kHeldEnd, last_id);
     return;

@@ -21,7 +21,7 @@ namespace gilhost::record {
 // The format this gilhost writes and the only one it reads. Bump it on any change to the
 // bytes; the header layout up to the writer's version string must stay the same in every
 // format, so that an older gilhost can still say which version wrote a newer file.
-inline constexpr std::uint32_t kFormatVersion = 1;
+inline constexpr std::uint32_t kFormatVersion = 2;
 
 // Everything the streaming analysis is told, one virtual method per input. A recording replays
 // as the same sequence of calls, with one exception: an add_events batch larger than a chunk

@@ -8,6 +8,7 @@
 
 #include "analysis/metrics.hpp"
 #include "analysis/run_result.hpp"
+#include "analysis/stack_table.hpp"
 #include "cli/options.hpp"
 
 namespace gilhost::report {
@@ -80,6 +81,9 @@ struct Report {
   // create_gil: "GIL 1 (created by Thread-1)".
   std::vector<GilRecord> script_gils;
   std::uint64_t script_wall_ns = 0;
+  // The Python stacks the metrics' stack ids name (GilMetrics::hold_stacks, ...); only the
+  // unknown stack 0 when stacks were not read (--no-stacks, --no-trace).
+  analysis::StackTable stacks;
   std::string status = "complete";  // complete | failed | interrupted | timed_out
   int exit_status = 0;
   bool abandoned = false;  // a worker never stopped; the process exits without finalizing

@@ -78,11 +78,33 @@ std::vector<Interval> pair_host(const std::vector<trace::Event>& events, EventKi
 
 using analysis::detail::ThreadScan;
 
+// The stack of a thread at `ts`: its latest kStack stamped at or before it (0 before any).
+class StackAt {
+ public:
+  explicit StackAt(const std::vector<trace::Event>& events) {
+    for (const trace::Event& e : events)
+      if (e.kind == EventKind::kStack) changes_.emplace_back(e.ts_ns, e.aux);
+  }
+  std::uint32_t operator()(std::uint64_t ts) const {
+    auto it = std::upper_bound(changes_.begin(), changes_.end(), ts,
+                               [](std::uint64_t t, const auto& c) { return t < c.first; });
+    return it == changes_.begin() ? 0 : std::prev(it)->second;
+  }
+  bool empty() const { return changes_.empty(); }
+
+ private:
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> changes_;
+};
+
 ThreadSpans thread_spans(const trace::ThreadEvents& thread, const ThreadScan& scan, const Window& w,
                          std::vector<std::size_t>& hold_positions) {
   ThreadSpans out;
   out.holds = clip_all(scan.holds, w, &hold_positions);
   out.waits = clip_all(scan.waits, w);
+  if (const StackAt stack_at(thread.events); !stack_at.empty()) {
+    for (Interval& h : out.holds) h.stack = h.release_seen ? stack_at(h.end) : 0;
+    for (Interval& x : out.waits) x.stack = stack_at(x.begin);
+  }
   out.handoffs = clip_all(scan.handoffs, w);
   out.calls = pair_host(thread.events, EventKind::kCallBegin, EventKind::kCallEnd, w);
   out.natives = pair_host(thread.events, EventKind::kNativeBegin, EventKind::kNativeEnd, w);

@@ -20,6 +20,9 @@ struct Interval {
   bool complete = false;
   bool forced = false;        // holds only: a drop request fell inside it (as in the metrics)
   bool release_seen = false;  // holds only: its release is inside the window
+  // Holds: the thread's stack at the release (0: not seen); waits: its stack at the request
+  // (docs/metrics.md, "Stacks"; an id of the report's stack table).
+  std::uint32_t stack = 0;
 };
 
 // An instant of a thread inside the window.

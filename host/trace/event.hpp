@@ -27,6 +27,25 @@ enum class EventKind : std::uint8_t {
   // around it, for checking GIL holds against (aux = kernel id).
   kHeldBegin = 13,
   kHeldEnd = 14,
+  // The Python stack of this thread's next event (a release or kHeldBegin) and of everything it
+  // waits for after it (aux = stack id in the recording's stack table; 0 = not known). Emitted
+  // by the collector, stamped with the time of the event it describes; a stream's stack stays
+  // the same until its next kStack (docs/metrics.md, "Stacks").
+  kStack = 15,
+  // One frame of the stack of the thread's next event, in its ring only (never analysed): the
+  // collector turns a run of them into one kStack. ts_ns = code object address (0 for a
+  // pseudo-frame), aux = instruction index or kernel id, flags = FrameKind.
+  kFrame = 16,
+};
+
+// Event::flags of a kFrame.
+enum FrameKind : std::uint16_t {
+  kFrameCode = 0,        // a Python frame: code object + instruction index
+  kFrameKernel = 1,      // a gilhost native kernel (aux = kernel id): the innermost frame
+  kFrameNative = 2,      // the GIL was let go in C code called by the innermost Python frame
+  kFrameTruncated = 3,   // outer frames beyond the depth limit were left out
+  kFrameUnreadable = 4,  // this thread's interpreter is not watched: its stack is not read
+  kFrameNone = 5         // the thread runs no Python code: its stack is empty
 };
 
 // Event::flags of a kRelease: CPython's own state at the moment of the release, read by the

@@ -139,6 +139,13 @@ inline void emit_pending_request(int g) {
   const std::uint64_t bit = 1ull << g;
   if (!(t_trace.request_pending & bit)) return;
   t_trace.request_pending &= ~bit;
+  // A thread's stack cannot change while it does not hold the GIL, so a wait is charged to the
+  // stack of its last release; only a thread that never sent one (its first take_gil: a new
+  // thread) is read here, through its own thread state.
+  if (g_capture != nullptr && !stack_sent()) {
+    emit_stacked(g_this_thread_state(), t_trace.request_ticks, EventKind::kRequest, g, 0, 0, false);
+    return;
+  }
   emit_at(t_trace.request_ticks, EventKind::kRequest, g, 0);
 }
 
@@ -188,7 +195,18 @@ __attribute__((noinline)) int traced_signal(pthread_cond_t* c, void* ra) {
         release_verdict(std::uintptr_t(__builtin_frame_address(0)), std::uintptr_t(ra));
     if (flags & kReleaseForced || (drop && __atomic_load_n(drop, __ATOMIC_RELAXED)))
       flags |= kReleaseRequestPending;
-    emit(EventKind::kRelease, g, low32(sn), flags);
+    if (g_capture == nullptr) {
+      emit(EventKind::kRelease, g, low32(sn), flags);
+    } else {
+      // drop_gil stored the releasing thread state in gil->last_holder before taking
+      // gil->mutex (Python/ceval_gil.c; a final release passes NULL and leaves the thread's own
+      // there): its frames are this thread's and cannot change while it is in this call. A
+      // release that is not the eval breaker's was made by C code the innermost frame called.
+      const void* const* lh = __atomic_load_n(&g_gils[g].last_holder, __ATOMIC_ACQUIRE);
+      const void* tstate = lh ? __atomic_load_n(lh, __ATOMIC_RELAXED) : nullptr;
+      const bool native = !(flags & (kReleaseForced | kReleaseUnclassified));
+      emit_stacked(tstate, now_ticks(), EventKind::kRelease, g, low32(sn), flags, native);
+    }
   }
   return real_signal(c);
 }

@@ -34,6 +34,23 @@ class Ring {
     head_.store(h + 1, std::memory_order_release);
   }
 
+  // Publishes `n` events at once or none of them (a stack's frames with the event they
+  // describe, so a reader never sees a partial group). False when they do not fit: counted as
+  // one lost event.
+  bool push_n(const Event* e, std::size_t n) {
+    std::uint64_t h = head_.load(std::memory_order_relaxed);
+    if (h + n - cached_tail_ > mask_ + 1) {
+      cached_tail_ = tail_.load(std::memory_order_acquire);
+      if (h + n - cached_tail_ > mask_ + 1) {
+        lost_.store(lost_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+        return false;
+      }
+    }
+    for (std::size_t i = 0; i < n; ++i) slots_[(h + i) & mask_] = e[i];
+    head_.store(h + n, std::memory_order_release);
+    return true;
+  }
+
   // Consumer side (one thread at a time): appends everything published so far to `out`.
   std::size_t drain_into(std::vector<Event>& out) {
     std::uint64_t t = tail_.load(std::memory_order_relaxed);

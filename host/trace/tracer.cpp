@@ -21,6 +21,7 @@
 #include "trace/quiet_thread.hpp"
 #include "trace/release_site.hpp"
 #include "trace/sched_sampler.hpp"
+#include "trace/stack_interner.hpp"
 
 namespace gilhost::trace {
 
@@ -82,6 +83,7 @@ struct State {
   std::unordered_map<std::uint32_t, ThreadInfo> info_sent;  // identities the sink was given
   std::size_t labels_sent = 0;
   std::vector<Event> scratch;
+  StackInterner stacks;              // guarded by drain_mu, except code_destroyed (its own lock)
   std::vector<SchedSample> samples;  // scratch for the sampler's new samples
   // The latest sample of each thread that has no stream yet: it opens the stream's first
   // interval once the thread records its first event.
@@ -133,15 +135,24 @@ void feed(F&& call) {
   }
 }
 
-// Moves a slot's published events into the analysis. Precondition: drain_mu is held.
+std::string kernel_name(std::uint32_t id) {
+  std::lock_guard lock(g.label_mu);
+  return id < g.kernels.names.size() ? g.kernels.names[id] : "kernel " + std::to_string(id);
+}
+
+// Moves a slot's published events into the analysis, each run of stack frames made one kStack,
+// after the stack table entries they need. Precondition: drain_mu is held.
 void drain_slot(Slot& s) {
   g.scratch.clear();
   s.ring->drain_into(g.scratch);
   const std::uint64_t lost_now = s.ring->lost();
   const std::uint64_t lost = lost_now - s.lost_seen;
   s.lost_seen = lost_now;
+  g.stacks.translate(g.scratch, kernel_name);
   g.events_total += g.scratch.size();
+  const std::string table = g.stacks.table().take_new();
   feed([&](record::Sink& k) {
+    if (!table.empty()) k.context(analysis::kStacksKey, table);
     if (!g.scratch.empty()) k.add_events(s.stream, g.scratch.data(), g.scratch.size());
     if (lost) k.add_lost(s.stream, lost);
   });
@@ -162,6 +173,7 @@ void retire(std::size_t i) {
 }
 
 void drain_all_locked() {
+  const std::uint64_t start = now_ticks();
   for (std::size_t i = 0, n = slot_count(); i < n; ++i) {
     Slot& s = g.slots[i];
     if (!s.ready.load(std::memory_order_acquire)) continue;
@@ -172,6 +184,7 @@ void drain_all_locked() {
       drain_slot(s);
     }
   }
+  g.stacks.forget_before(start);
 }
 
 // Hands the sampler's new run-queue samples to the analysis, by stream.
@@ -413,6 +426,7 @@ void store_gil(int idx, const GilAddrs& a) {
   __atomic_store_n(&d.switch_number, a.switch_number, __ATOMIC_RELEASE);
   __atomic_store_n(&d.locked, a.locked, __ATOMIC_RELEASE);
   __atomic_store_n(&d.drop_request, a.drop_request, __ATOMIC_RELEASE);
+  __atomic_store_n(&d.last_holder, a.last_holder, __ATOMIC_RELEASE);
 }
 }  // namespace
 
@@ -439,7 +453,7 @@ int store_new(const gilhost_gil_layout& l, bool fresh_first, bool created) {
   if (fresh_first && g_gil_count < kMaxGils) idx = g_gil_count;
   if (idx >= kMaxGils) return -1;
   store_gil(idx, GilAddrs{l.mutex, l.cond, l.switch_mutex, l.switch_cond, l.switch_number, l.locked,
-                          l.gil_drop_request});
+                          l.gil_drop_request, l.last_holder});
   if (idx == g_gil_count) __atomic_store_n(&g_gil_count, idx + 1, __ATOMIC_RELEASE);
   g_registrations.push_back({idx, int(syscall(SYS_gettid)), now_ticks(), 0, created});
   recompute_bounds();
@@ -698,6 +712,27 @@ void Tracer::set_python_name_of(int tid, std::string_view name) {
       return;
     }
   }
+}
+
+void Tracer::enable_stacks(CaptureFn capture, ViewCodeFn view, ThisThreadStateFn this_tstate) {
+  g.stacks.set_view(view);
+  g_this_thread_state = this_tstate;
+  g_capture = capture;
+}
+
+void code_destroyed_hook(const void* code) { Tracer::code_destroyed(code); }
+
+void Tracer::code_destroyed(const void* code) {
+  // Disarmed, every frame was drained already: nothing can name the code object any more
+  // (Py_FinalizeEx frees thousands, which need no copy).
+  if (g_capture == nullptr || !armed()) return;
+  g.stacks.code_destroyed(code, now_ticks());
+  g_code_generation.fetch_add(1, std::memory_order_release);
+}
+
+analysis::StackTable Tracer::stack_table() {
+  std::lock_guard drain(g.drain_mu);
+  return g.feed.stacks();
 }
 
 TracerStatus Tracer::status() {

@@ -14,6 +14,7 @@
 #include "trace/event.hpp"
 #include "trace/gil_layout.h"
 #include "trace/ring.hpp"
+#include "trace/stacks.hpp"
 
 namespace gilhost::trace {
 
@@ -28,7 +29,8 @@ struct GilAddrs {
   void* switch_cond = nullptr;
   const unsigned long* switch_number = nullptr;
   const int* locked = nullptr;
-  const int* drop_request = nullptr;  // the owning interpreter's gil_drop_request
+  const int* drop_request = nullptr;         // the owning interpreter's gil_drop_request
+  const void* const* last_holder = nullptr;  // gil->last_holder: the releasing thread state
 };
 
 // Hot-path state, defined in tracer.cpp. `g_lo`/`g_span` bound every registered GIL struct;
@@ -88,6 +90,12 @@ inline void emit_host(EventKind kind, std::uint32_t aux) {
   if (armed()) emit(kind, 0, aux);
 }
 
+// A host event with the calling thread's Python stack (`tstate`: its own thread state, GIL
+// held): the stack of what runs until its end (a held native section).
+inline void emit_host_stacked(const void* tstate, EventKind kind, std::uint32_t aux) {
+  if (armed()) emit_stacked(tstate, now_ticks(), kind, 0, aux, 0, false);
+}
+
 // Worker call events are only for timelines and event lists: emitted only while raw events are
 // kept (Tracer::keep_events), since the worker measures its own latencies.
 extern std::atomic<bool> g_trace_calls;
@@ -96,6 +104,9 @@ inline void emit_call(EventKind kind, std::uint32_t aux) {
 }
 
 using WindowResult = analysis::WindowResult;
+
+// For gilhost_watch_code (trace/py_frames.h): Tracer::code_destroyed.
+void code_destroyed_hook(const void* code);
 
 struct TracerStatus {
   bool armed = false;
@@ -170,6 +181,15 @@ class Tracer {
   static void set_python_name(std::string_view name);
   static void set_python_name_of(int tid, std::string_view name);
   static TracerStatus status();
+  // Python stacks (docs/metrics.md, "Stacks"): from now on releases and gilhost's held native
+  // sections carry the stack read by `capture`, code objects are read with `view`. Call once,
+  // before arm(), from the host (its CPython's trace/py_frames.c).
+  static void enable_stacks(CaptureFn capture, ViewCodeFn view, ThisThreadStateFn this_tstate);
+  static bool stacks_enabled() { return g_capture != nullptr; }
+  // A code object is about to be freed (its interpreter's code watcher, GIL held).
+  static void code_destroyed(const void* code);
+  // The stacks and locations sent to the analysis so far.
+  static analysis::StackTable stack_table();
   static const GilAddrs& gil(int index) { return g_gils[index]; }
 };
 

@@ -117,6 +117,7 @@ ReplayedReport replay_report(const std::string& path, bool keep_raw, std::size_t
     }
   };
   out.read = record::replay(path, feed);
+  r.stacks = feed.stacks();
   return out;
 }
 

@@ -198,7 +198,7 @@ int run_command(const cli::RunOptions& given) {
   plan::check_outputs(plan::run_outputs(given));
   const cli::RunOptions o = with_stdin_read(given);
   RunRecording recording(o);
-  Session s(launch_of(o), !o.no_trace, o.trace_buffer);
+  Session s(launch_of(o), !o.no_trace, o.trace_buffer, !o.no_stacks);
   plan::ScriptSettings known;
   plan::Plan plan = plan_before_top_level(o, known);
   if (plan.top_level_switch_interval) s.set_switch_interval(*plan.top_level_switch_interval);
@@ -230,6 +230,7 @@ int run_command(const cli::RunOptions& given) {
   }
   flush_python_stdio();
   recording.finish(o, r);
+  r.stacks = trace::Tracer::stack_table();
   // A script that never started (a SyntaxError, a failed import, -m of no module) measured
   // nothing worth a summary: Python's own report is all, as under python3.12.
   cli::RunOptions shown = o;

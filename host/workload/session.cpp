@@ -10,6 +10,7 @@
 #include "cli/units.hpp"
 #include "python/python_error.hpp"
 #include "python/ref.hpp"
+#include "trace/py_frames.h"
 #include "trace/tracer.hpp"
 #include "workload/capabilities.hpp"
 #include "workload/python_hooks.hpp"
@@ -68,7 +69,8 @@ trace::GilCensus take_census(const gilhost_gil_layout& main) {
 
 }  // namespace
 
-Session::Session(const python::Launch& launch, bool trace, std::size_t ring_events) {
+Session::Session(const python::Launch& launch, bool trace, std::size_t ring_events,
+                 bool stacks) {
   trace::Tracer::init(ring_events);
   // Stop signals wait until gilhost's handler is in place; the collector thread inherits the
   // blocked mask, so signals always reach the main thread.
@@ -82,6 +84,12 @@ Session::Session(const python::Launch& launch, bool trace, std::size_t ring_even
   trace::Tracer::set_creation_pattern(layout_);
   if (trace) {
     if (trace::Tracer::register_gil(layout_) != 0) throw python::StartupError("tracer GIL table");
+    // Code objects are copied before they are freed, so their names outlive them; a thread of an
+    // interpreter without a watcher gets "[stack not read]" instead of a stack.
+    if (stacks && gilhost_watch_code(trace::code_destroyed_hook) == 0)
+      trace::Tracer::enable_stacks(gilhost_capture_frames, gilhost_view_code, [] {
+        return static_cast<const void*>(PyGILState_GetThisThreadState());
+      });
     trace::Tracer::arm(0);
     trace::Tracer::set_python_name("MainThread");
     install_fork_pause();

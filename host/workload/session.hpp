@@ -20,7 +20,8 @@ namespace gilhost::workload {
 // waiter, as the tracer requires). The destructor disarms before finalizing.
 class Session {
  public:
-  Session(const python::Launch& launch, bool trace, std::size_t ring_events);
+  // `stacks`: traced runs also read the Python stack of each release (docs/metrics.md, "Stacks").
+  Session(const python::Launch& launch, bool trace, std::size_t ring_events, bool stacks = true);
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
   ~Session();

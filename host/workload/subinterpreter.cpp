@@ -11,6 +11,7 @@
 #include "python/compat.hpp"
 #include "python/ref.hpp"
 #include "trace/gil_layout.h"
+#include "trace/py_frames.h"
 #include "trace/tracer.hpp"
 
 namespace gilhost::workload {
@@ -161,6 +162,8 @@ std::unique_ptr<SubInterpreter> SubInterpreter::create(const SubScript& script,
     sub->switch_number_ = layout.switch_number;
     // We hold the new GIL and nobody else knows it exists: no waiter, as register_gil needs.
     if (trace) sub->gil_index_ = trace::Tracer::register_gil(layout);
+    // Each interpreter has its own code watchers: without one its stacks are not read.
+    if (trace && trace::Tracer::stacks_enabled()) gilhost_watch_code(trace::code_destroyed_hook);
     if (trace && sub->gil_index_ < 0) {
       spdlog::warn(
           "worker {}: the tracer's table of {} GILs is full: its sub-interpreter's GIL "
@@ -227,6 +230,7 @@ void SubInterpreter::end_locked() {
   gil_index_ = -1;
   switch_number_ = nullptr;
   function_ = python::Ref();   // with this interpreter's GIL held
+  gilhost_unwatch_code();      // its code objects are still reported while they are freed
   Py_EndInterpreter(tstate_);  // needs the interpreter's only thread state, current
   tstate_ = nullptr;
   PyEval_RestoreThread(main_ts);

@@ -13,6 +13,7 @@
 #include "report/markdown/run_markdown.hpp"
 #include "report/output_paths.hpp"
 #include "report/report_outputs.hpp"
+#include "report/stacks/folded.hpp"
 #include "report/text/text_report.hpp"
 #include "report/trace/chrome_trace.hpp"
 #include "workload/stop_signals.hpp"
@@ -50,6 +51,7 @@ bool write_reports(const cli::RunOptions& o, report::Report& r) {
                {"--html", o.html_path, [&r] { return report::render_html(r); }},
                {"--csv", o.csv_path, [&r] { return report::render_csv(r); }},
                {"--markdown", o.markdown_path, [&r] { return report::render_markdown(r); }},
+               {"--stacks", o.stacks_path, [&r] { return report::render_folded(r); }},
            },
            v, [] { return g_stop_signal.load(); }) &&
        ok;

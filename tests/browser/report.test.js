@@ -108,12 +108,39 @@ test('the tooltip reads out the hold under the pointer', async () => {
     const r = S.canvas.getBoundingClientRect();
     return {x: r.left + S.xOf((h.b[k] + h.e[k]) / 2), y: r.top + S.rowY(best.i) + S.ROW_H / 2,
             name: S.rows[best.i].name,
-            text: `holds the GIL: ${GH.fmt.ns(h.e[k] - h.b[k])}, from ${S.fmtT(h.b[k])}`};
+            stack: GH.stackText(S.rows[best.i].holdStacks[k], ' until it let go in '),
+            text: `holds the GIL${GH.stackText(S.rows[best.i].holdStacks[k],
+                ' until it let go in ')}: ${GH.fmt.ns(h.e[k] - h.b[k])}, from ${S.fmtT(h.b[k])}`};
   });
   await page.mouse.move(target.x, target.y);
   await page.waitForFunction(() => !GH.tl.tip.hidden);
   const tip = await page.textContent('#timeline-tip');
   assert.ok(tip.startsWith(`${target.name} · `), tip);
   assert.ok(tip.includes(target.text), `${tip} lacks ${target.text}`);
+  // The longest hold is a worker's: the tooltip names the code that let it go (unless the hold
+  // was still open at the window's end, with no release and so no stack yet).
+  const stacks = await page.evaluate(() => GH.tl.rows.flatMap((r) => r.holdStacks));
+  assert.ok(stacks.some((id) => id > 0));
+  assert.ok(target.stack === '' || / until it let go in (cpu|io) \(/.test(target.stack),
+            target.stack);
+  await page.close();
+});
+
+test('the flame graphs draw the stacks and zoom into a frame', async () => {
+  const {page, errors} = await open(browser.context, pages.convoy);
+  assert.deepEqual(errors, []);
+  const holds = page.locator('#flames-body .flame').first();
+  await holds.scrollIntoViewIfNeeded();
+  const names = await holds.locator('.flame-cell').allTextContents();
+  assert.equal(names[0], 'all');
+  assert.ok(names.includes('cpu-0'), names.slice(0, 12).join(' | '));
+  assert.ok(names.some((n) => n.startsWith('cpu (')), names.slice(0, 12).join(' | '));
+  // A click on a thread's frame makes it the whole width.
+  const cell = holds.locator('.flame-cell', {hasText: /^cpu-0$/}).first();
+  await cell.click();
+  const top = holds.locator('.flame-row').first().locator('.flame-cell');
+  assert.equal(await top.count(), 1);
+  assert.equal(await top.textContent(), 'cpu-0');
+  assert.match(await top.getAttribute('style'), /width: 100(\.000)?%/);
   await page.close();
 });

@@ -10,7 +10,7 @@ import zlib
 from gilhost_test import TempDirTestCase, GilhostTestCase, run, script
 
 MIX = script("record_mix.py")
-EXPORTS = ("json", "html", "trace", "events")
+EXPORTS = ("json", "html", "trace", "events", "stacks")
 
 
 class RecordTest(TempDirTestCase):
@@ -128,7 +128,7 @@ class RecordTest(TempDirTestCase):
         self.assertEqual(proc.returncode, 1, proc.stderr)
         lines = proc.stderr.strip().splitlines()
         self.assertEqual(len(lines), 1, proc.stderr)
-        self.assertIn("recording format 99, this gilhost reads format 1 (written by gilhost", lines[0])
+        self.assertIn("recording format 99, this gilhost reads format 2 (written by gilhost", lines[0])
         self.assertFalse(os.path.exists(self.path("f.json")))
 
     def test_another_gilhost_version_is_refused(self):

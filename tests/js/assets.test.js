@@ -12,7 +12,7 @@ const files = fs.readdirSync(ASSETS).filter((f) => /\.(js|css)$/.test(f));
 
 test('the asset folder holds the page\'s scripts and style sheets', () => {
   for (const f of ['format.js', 'layout.js', 'model.js', 'explain.js', 'story.js', 'degraded.js',
-                   'header.js', 'page.js', 'timeline.js', 'timeline_input.js', 'style.css',
+                   'header.js', 'page.js', 'timeline.js', 'timeline_input.js', 'flame.js', 'style.css',
                    'sweep.css']) {
     assert.ok(files.includes(f), f);
   }

@@ -193,7 +193,7 @@ TEST_CASE("record: files that are not a readable recording are refused in one li
   CHECK(refusal(f.path).find(": truncated at byte 13, inside the header") != std::string::npos);
   f.write(header_with_format(3, "9.4.1"));
   CHECK(refusal(f.path) ==
-        f.path + ": recording format 3, this gilhost reads format 1 (written by gilhost 9.4.1)");
+        f.path + ": recording format 3, this gilhost reads format 2 (written by gilhost 9.4.1)");
   const gilhost::record::HeaderInfo later = gilhost::record::peek_header(f.path);
   CHECK(later.format == 3);
   CHECK(later.gilhost_version == "9.4.1");

@@ -395,7 +395,7 @@ TEST_CASE("json: schema version, context and status come first", "[report][json]
   for (auto& [key, value] : j.items()) top.push_back(key);
   CHECK(top == std::vector<std::string>{"schema_version", "context", "status", "exit_status",
                                         "warnings", "configs", "script_wall_ns", "script_gil",
-                                        "script_gils"});
+                                        "script_gils", "stack_table"});
   CHECK(j["schema_version"] == report::kSchemaVersion);
   for (const char* key : {"gilhost_version", "python_version", "python_executable", "cpu_model",
                           "cpu_count", "switch_interval_ns", "argv", "date", "clock_source",

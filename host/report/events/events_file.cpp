@@ -16,7 +16,7 @@ using Out = fmt::memory_buffer;
 constexpr const char* kKindNames[] = {"request",      "acquire",       "release",     "forced",
                                       "drop_request", "handoff_begin", "handoff_end", "call_begin",
                                       "call_end",     "native_begin",  "native_end",  "mark",
-                                      "held_begin",   "held_end"};
+                                      "held_begin",   "held_end",      "stack"};
 
 // Position of one event in its recording; sorted by (ts, thread, stream order).
 struct EventRef {

@@ -275,10 +275,15 @@ HtmlJson html_data(const Report& r) {
         "figures and tables only",
         rec["label"].get<std::string>(), rec["timeline"]["threads"].size(), left));
   }
-  return {{"header", std::move(header)},      {"traced", r.context.traced},
-          {"roles", roles_json(r)},           {"summaries", html_summaries(r)},
-          {"comparison", comparison_json(r)}, {"recordings", std::move(recordings)},
-          {"context", context_json(r)}};
+  return {{"header", std::move(header)},
+          {"traced", r.context.traced},
+          {"roles", roles_json(r)},
+          {"summaries", html_summaries(r)},
+          {"comparison", comparison_json(r)},
+          {"recordings", std::move(recordings)},
+          {"context", context_json(r)},
+          {"flames", flames_json(r)},
+          {"stack_texts", stack_texts_json(r)}};
 }
 
 }  // namespace gilhost::report::detail

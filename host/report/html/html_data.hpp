@@ -42,5 +42,10 @@ std::string script_safe_json(const HtmlJson& data);
 
 // The whole blob.
 HtmlJson html_data(const Report& r);
+// The flame graphs: {"holds": [{frames, ns}], "waits": [...]} (the --stacks lines), or null
+// when the run read no stacks.
+HtmlJson flames_json(const Report& r);
+// {"ID": [frames, outermost first]} of every stack the report's figures use.
+HtmlJson stack_texts_json(const Report& r);
 
 }  // namespace gilhost::report::detail

@@ -16,7 +16,7 @@ std::string page_script() {
   for (std::string_view part :
        {assets::format_js(), assets::layout_js(), assets::model_js(), assets::explain_js(),
         assets::story_js(), assets::degraded_js(), assets::header_js(), assets::page_js(),
-        assets::timeline_js(), assets::timeline_input_js()}) {
+        assets::timeline_js(), assets::timeline_input_js(), assets::flame_js()}) {
     out += part;
     out += '\n';
   }
@@ -55,6 +55,8 @@ constexpr std::string_view kBody = R"HTML(
   </h2><div id="histograms-body"></div></section>
 <section id="blocked"><h2>Who blocked whom <span class="sub" id="blocked-label"></span></h2>
   <div id="blocked-body"></div></section>
+<section id="flames"><h2>Python code holding and waiting for the GIL</h2>
+  <div id="flames-body"></div></section>
 <section id="checks"><h2>Cross-checks</h2><div id="checks-body"></div></section>
 <section id="context"><h2>Context</h2><div id="context-body"></div></section>
 </main>

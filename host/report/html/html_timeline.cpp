@@ -114,6 +114,16 @@ HtmlJson thread_timeline(const trace::ThreadEvents& thread, const ThreadSpans& t
                   {"marks", std::move(marks)},
                   {"lost", thread.lost},  // events this thread's full buffer dropped
                   {"coverage", nullptr}};
+  // The Python stack of each hold (at its release) and wait (at its request), aligned with
+  // `holds` / `waits`; ids of the page's `stack_texts` (0: not known).
+  if (std::any_of(t.holds.begin(), t.holds.end(), [](const Interval& h) { return h.stack; }) ||
+      std::any_of(t.waits.begin(), t.waits.end(), [](const Interval& w) { return w.stack; })) {
+    HtmlJson hs = HtmlJson::array(), ws = HtmlJson::array();
+    for (const Interval& h : before(t.holds, end)) hs.push_back(h.stack);
+    for (const Interval& w : before(t.waits, end)) ws.push_back(w.stack);
+    out["hold_stacks"] = std::move(hs);
+    out["wait_stacks"] = std::move(ws);
+  }
   if (bins) {
     out["coverage"] = {{"holds", coverage(t.holds, *bins)},
                        {"waits", coverage(t.waits, *bins)},

@@ -9,6 +9,7 @@
 #include "analysis/stats.hpp"
 #include "report/busy_machine.hpp"
 #include "report/role_run.hpp"
+#include "report/stacks/stacks_json.hpp"
 
 namespace gilhost::report {
 namespace {
@@ -131,7 +132,8 @@ Json gil_json(const GilMetrics& m) {
           {"blocked_pairs", m.blocked_pairs},
           {"blocked_other_ns", m.blocked_other_ns},
           {"labels", m.labels},
-          {"marks", std::move(marks)}};
+          {"marks", std::move(marks)},
+          {"stacks", stacks_json(m)}};
 }
 
 double per_second(double count, std::uint64_t wall_ns) {
@@ -365,7 +367,8 @@ std::string render_json(const Report& r) {
               {"configs", std::move(configs)},
               {"script_wall_ns", r.script_wall_ns},
               {"script_gil", r.script_gil ? gil_json(*r.script_gil) : Json(nullptr)},
-              {"script_gils", script_gils_json(r)}};
+              {"script_gils", script_gils_json(r)},
+              {"stack_table", stack_table_json(r)}};
   return doc.dump(2) + "\n";
 }
 

@@ -15,6 +15,7 @@
 #include "report/busy_machine.hpp"
 #include "report/role_run.hpp"
 #include "report/run_comparison.hpp"
+#include "report/stacks/stacks_text.hpp"
 
 namespace gilhost::report {
 namespace {
@@ -420,6 +421,7 @@ std::string render_text(const Report& r) {
   for (const ConfigResult& c : r.configs) blocks.push_back(config_block(r, c));
   if (r.script_gil || r.configs.empty()) blocks.push_back(script_block(r));
   if (r.configs.size() >= 2) blocks.push_back(comparison(r));
+  if (std::string s = stacks_text(r); !s.empty()) blocks.push_back(std::move(s));
   std::string out = r.status == "complete" ? "" : partial_line(r);
   if (std::string w = busy_machine_warning(r); !w.empty()) out += w + "\n\n";
   return out + fmt::format("{}", fmt::join(blocks, "\n"));

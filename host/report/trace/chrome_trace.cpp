@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "report/stacks/stack_views.hpp"
 #include "report/trace/chrome_trace_events.hpp"
 #include "report/trace_spans.hpp"
 
@@ -35,6 +36,7 @@ std::string json_string(const std::string& s) {
 
 TraceBuild collect(const Report& r) {
   TraceBuild b;
+  if (has_stacks(r)) b.stacks = &r.stacks;
   for (const ConfigResult& c : r.configs) {
     for (std::size_t i = 0; i < c.runs.size(); ++i) {
       const RunRecord& run = c.runs[i];
@@ -130,9 +132,19 @@ class Writer {
   void event(const TraceEvent& e) {
     switch (e.kind) {
       case TraceKind::kHold:
+        if (e.b) {
+          slice(e, "");
+          return rest(R"(,"cat":"gil","name":"holds GIL","args":{{"forced":{},"stack":{}}}}})",
+                      e.a ? "true" : "false", names_[e.name]);
+        }
         return slice(e, e.a ? R"(,"cat":"gil","name":"holds GIL","args":{"forced":true}})"
                             : R"(,"cat":"gil","name":"holds GIL","args":{"forced":false}})");
       case TraceKind::kWait:
+        if (e.b) {
+          slice(e, "");
+          return rest(R"(,"cat":"gil","name":"waits for GIL","args":{{"stack":{}}}}})",
+                      names_[e.name]);
+        }
         return slice(e, R"(,"cat":"gil","name":"waits for GIL"})");
       case TraceKind::kHandoff:
         return slice(e, R"(,"cat":"gil","name":"hand-off wait"})");

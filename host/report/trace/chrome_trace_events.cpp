@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "report/stacks/stack_views.hpp"
 #include "report/trace_spans.hpp"
 
 namespace gilhost::report::detail {
@@ -28,9 +29,19 @@ bool has_code(const ThreadSpans& s) {
 
 void add_slices(TraceBuild& b, int pid, int tid, const std::vector<Interval>& spans, TraceKind kind,
                 std::uint32_t name = 0) {
+  const bool stacked = b.stacks && (kind == TraceKind::kHold || kind == TraceKind::kWait);
   for (const Interval& s : spans) {
     std::uint64_t a = kind == TraceKind::kHold ? (s.forced ? 1 : 0) : s.aux;
-    b.events.push_back({s.begin, s.end - s.begin, a, 0, name, pid, tid, kind});
+    std::uint64_t has_stack = 0;
+    std::uint32_t slice_name = name;
+    if (stacked && s.stack != 0 && b.stacks->has_stack(s.stack)) {
+      std::string text;
+      for (const std::string& f : stack_frames(*b.stacks, s.stack))
+        text += (text.empty() ? "" : ";") + f;
+      slice_name = b.intern(text);
+      has_stack = 1;
+    }
+    b.events.push_back({s.begin, s.end - s.begin, a, has_stack, slice_name, pid, tid, kind});
   }
 }
 

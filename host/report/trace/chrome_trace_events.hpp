@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/stack_table.hpp"
 #include "trace/event.hpp"
 
 namespace gilhost::report::detail {
@@ -24,6 +25,7 @@ enum class TraceKind : std::uint8_t {
   kCounter,    // C "GIL": a = holds open, b = waits open
 };
 
+// kHold / kWait: b = 1 when `name` is the slice's Python stack ("outer;...;inner").
 // One timed event; times are CLOCK_MONOTONIC ns (converted to µs when written).
 struct TraceEvent {
   std::uint64_t ts = 0;
@@ -55,6 +57,7 @@ struct TraceBuild {
   std::uint64_t next_flow = 1;
 
   std::uint32_t intern(const std::string& name);
+  const analysis::StackTable* stacks = nullptr;  // names holds' and waits' stacks
 };
 
 // Adds one recording as a new process named `process_name`: per thread a GIL track (of GIL

@@ -41,7 +41,7 @@
               natives: L.decode(t.natives), kernels: t.native_kernels || [],
               handoffs: L.decode(t.handoffs || []), drops: t.drops || [], forced: t.forced || [],
               marks: t.marks || [], held: t.held_fraction, coverage: t.coverage,
-              lost: t.lost || 0};
+              lost: t.lost || 0, holdStacks: t.hold_stacks || [], waitStacks: t.wait_stacks || []};
     });
     const forcings = (tl.forcings || []).map(([w, request, h, release]) =>
         ({waiter: where[w], request, holder: where[h], release}));

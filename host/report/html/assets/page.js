@@ -193,6 +193,7 @@
     GH.header();
     GH.summary();
     GH.checks();
+    if (GH.flames) GH.flames();
     GH.context();
     const select = document.getElementById('recording-select');
     GH.data.recordings.forEach((r, i) => select.append(GH.el('option', {value: i, text: r.label})));

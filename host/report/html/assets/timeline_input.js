@@ -39,8 +39,9 @@
       if (h.n === 1) out.push(`${what(h.first)}: ${span(sp, h.first)}`);
       else if (h.n > 1) out.push(`${h.n} ${name} in this pixel, ${ns(h.total)} in all`);
     };
-    line(row.holds, () => 'holds the GIL', 'holds');
-    line(row.waits, () => 'waits for the GIL', 'waits');
+    line(row.holds, (k) => 'holds the GIL' + GH.stackText(row.holdStacks[k], ' until it let go in '),
+         'holds');
+    line(row.waits, (k) => 'waits for the GIL' + GH.stackText(row.waitStacks[k], ' in '), 'waits');
     line(row.natives, (k) => {
       const id = row.kernels[k], name = S.kernels[id] !== undefined ? S.kernels[id] : '#' + id;
       return `native ${name}, GIL released`;
