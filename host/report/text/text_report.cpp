@@ -435,7 +435,11 @@ std::string render_script_brief(const Report& r) {
       fmt::format("gilhost: {} · wall {} · GIL held {} % · {} thread{} · {} forced switches{}\n",
                   r.context.script, ns(double(r.script_wall_ns)), pct(100 * g.utilisation), threads,
                   threads == 1 ? "" : "s", whole(g.forced_switches), interval_part(r.context));
-  if (threads > 1) out += script_threads(*r.script_gil);
+  if (threads > 1) {
+    out += script_threads(*r.script_gil);
+    // Where threads contend, the code that held the GIL and the code that waited for it.
+    if (std::string s = stacks_text(r); !s.empty()) out += "\n" + s;
+  }
   // A figure or cross-check marked ✗ is never left out.
   for (const std::string& line : {release_line({&g}), check_line({&g})}) {
     if (line.find("✗") != std::string::npos) out += line;
