@@ -59,10 +59,17 @@ async function open(context, file, viewport) {
   return {page, errors};
 }
 
+// One measured run and no warm-up unless a page asks for more: the pages draw one recording per
+// run, and repetition is tested by the e2e suites (gilhost_test.py does the same).
+function once(args) {
+  if (args.some((a) => a === '--runs' || a === '--warmup')) return args;
+  return [args[0], '--runs', '1', '--warmup', '0', ...args.slice(1)];
+}
+
 function gilhost(...args) {
   const bin = process.env.GILHOST_BIN;
   if (!bin) throw new Error('GILHOST_BIN is not set (ctest sets it)');
-  return execFileSync(bin, args, {cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+  return execFileSync(bin, once(args), {cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
                                   timeout: 120_000});
 }
 

@@ -76,7 +76,7 @@ class RatesTest(TempDirTestCase):
         proc = run("run", "--calls", "3", "--runs", "2", "--warmup", "0",
                    "--workers", "count=1", "--workers", "count=2,spin_a_bit=1", BASIC)
         self.assertOk(proc)
-        block = proc.stdout.split("Comparison by each role's calls/s")[1]
+        block = proc.stdout.split("Comparison by each role's calls/s")[1].split("\n\n")[0]
         lines = [line for line in block.splitlines()[1:] if line.strip()]
         self.assertEqual(len(lines), 1, block)  # only count is in both
         self.assertRegex(lines[0], r"^  count: count=2,spin_a_bit=1 is \d+\.\d\d ± \d+\.\d\d× "
