@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "report/csv/csv_field.hpp"
 #include "report/role_rows.hpp"
 
 namespace gilhost::report {
@@ -15,15 +16,8 @@ constexpr const char* kHeader =
     "latency_p99_ns,cpu_percent,held_percent,wait_p50_ns,wait_p99_ns,relative,relative_stddev,"
     "status";
 
-// Quoted when it holds a comma, a quote or a line break ("cpu=2,io=1" does).
-std::string field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-std::string number(double v) { return fmt::format("{}", v); }
+using csv::field;
+using csv::number;
 std::string optional(const std::optional<double>& v) { return v ? number(*v) : ""; }
 std::string mean_of(const std::optional<analysis::RunStats>& s, double scale = 1) {
   return s ? number(scale * s->mean) : "";

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "report/csv/csv_field.hpp"
 #include "report/sweep/sweep_report.hpp"
 
 namespace gilhost::report {
@@ -12,15 +13,8 @@ constexpr const char* kHeader =
     "calls_per_second_stddev,latency_p50_ns,latency_p99_ns,forced_switches_per_second,"
     "holder_changes_per_second,held_percent,sweep_status";
 
-// Quoted when it holds a comma, a quote or a line break ("cpu=2,io=1" does).
-std::string field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-std::string number(double v) { return fmt::format("{}", v); }
+using csv::field;
+using csv::number;
 std::string mean_or_empty(const std::optional<analysis::RunStats>& s) {
   return s ? number(s->mean) : "";
 }
