@@ -95,8 +95,8 @@ int main(int argc, char** argv) {
   // GILHOST_BENCH_STACKS=0: traced without Python stacks (--no-stacks).
   const char* stacks_env = std::getenv("GILHOST_BENCH_STACKS");
   const bool stacks = stacks_env == nullptr || stacks_env[0] != '0';
-  gilhost::python::Launch launch{gilhost::python::choose_executable(""), {},
-                                gilhost::python::MainKind::kCode, "", {}};
+  gilhost::python::Launch launch{
+      gilhost::python::choose_executable(""), {}, gilhost::python::MainKind::kCode, "", {}};
   g_session = std::make_unique<gilhost::workload::Session>(launch, trace, 1 << 20, stacks);
   g_main = PyEval_SaveThread();
   benchmark::Initialize(&argc, argv);

@@ -44,7 +44,7 @@ struct RunOptions {
   std::size_t trace_limit = 2'000'000;  // trace events at most in --trace (0 = no limit)
   std::size_t blocked_pairs = 100;      // who-blocked-whom pairs listed per GIL (0 = all)
   bool no_trace = false;
-  bool no_stacks = false;  // trace without reading Python stacks
+  bool no_stacks = false;              // trace without reading Python stacks
   std::size_t trace_buffer = 1 << 18;  // events per thread ring
   bool quiet = false;                  // no table on stdout
   std::vector<std::string> argv;       // gilhost's own argv, for the report's context

@@ -69,8 +69,7 @@ trace::GilCensus take_census(const gilhost_gil_layout& main) {
 
 }  // namespace
 
-Session::Session(const python::Launch& launch, bool trace, std::size_t ring_events,
-                 bool stacks) {
+Session::Session(const python::Launch& launch, bool trace, std::size_t ring_events, bool stacks) {
   trace::Tracer::init(ring_events);
   // Stop signals wait until gilhost's handler is in place; the collector thread inherits the
   // blocked mask, so signals always reach the main thread.
